@@ -1,0 +1,142 @@
+#include "app/pipeline/pipeline.hpp"
+
+#include <chrono>
+
+namespace polybot::app {
+
+std::unique_ptr<StageLogic> make_stage_logic(Stage stage, const PipelineConfig& cfg) {
+  switch (stage) {
+    case Stage::kSignal: {
+      std::vector<std::unique_ptr<signal::Strategy>> strategies;
+      strategies.push_back(std::make_unique<signal::EmaCross>(StrategyId{1}, cfg.ema));
+      return std::make_unique<signal::SignalLogic>(std::move(strategies));
+    }
+    case Stage::kRisk: return std::make_unique<oms::risk::RiskLogic>(cfg.risk);
+    case Stage::kOms: return std::make_unique<oms::CountingOms>();
+    case Stage::kFeed:
+    case Stage::kCount: break;
+  }
+  return nullptr;
+}
+
+Result<std::vector<feed::KlineRow>, std::string> load_klines(const PipelineConfig& cfg) {
+  std::vector<feed::KlineRow> all;
+  for (const auto& path : cfg.kline_files) {
+    auto rows = feed::read_kline_csv(path);
+    if (!rows) {
+      return Err{path + (rows.error().line ? ":" + std::to_string(rows.error().line) : std::string()) + ": " +
+                 rows.error().message};
+    }
+    all.insert(all.end(), rows->begin(), rows->end());
+  }
+  return all;
+}
+
+Pipeline::Pipeline(const PipelineConfig& cfg, std::vector<feed::KlineRow> rows, const Clock& clock,
+                   StageRecorder* recorder)
+    : cfg_(cfg), clock_(clock) {
+  to_signal_ = std::make_unique<EnvelopeChannel>(cfg.channel_capacity);
+  to_risk_ = std::make_unique<EnvelopeChannel>(cfg.channel_capacity);
+  to_oms_ = std::make_unique<EnvelopeChannel>(cfg.channel_capacity);
+
+  signal_.reset(static_cast<signal::SignalLogic*>(make_stage_logic(Stage::kSignal, cfg).release()));
+  risk_.reset(static_cast<oms::risk::RiskLogic*>(make_stage_logic(Stage::kRisk, cfg).release()));
+  oms_.reset(static_cast<oms::CountingOms*>(make_stage_logic(Stage::kOms, cfg).release()));
+
+  feed_agent_ = std::make_unique<feed::KlineSourceAgent>(
+      std::move(rows), *to_signal_, clock, recorder,
+      feed::KlineSourceAgent::Options{InstrumentId{1}, cfg.rate, cfg.limit});
+  signal_agent_ = std::make_unique<StageAgent>("signal", *signal_, clock, recorder);
+  signal_agent_->add_input(*to_signal_);
+  signal_agent_->add_output(*to_risk_, TypeMask{MsgType::kIntent});
+  signal_agent_->add_upstream(feed_agent_.get());
+  risk_agent_ = std::make_unique<StageAgent>("risk", *risk_, clock, recorder);
+  risk_agent_->add_input(*to_risk_);
+  risk_agent_->add_output(*to_oms_, TypeMask{MsgType::kOrderRequest});
+  risk_agent_->add_upstream(signal_agent_.get());
+  oms_agent_ = std::make_unique<StageAgent>("oms", *oms_, clock, recorder);
+  oms_agent_->add_input(*to_oms_);
+  oms_agent_->add_upstream(risk_agent_.get());
+
+  const auto agent_by_name = [this](const std::string& n) -> Agent* {
+    if (n == "feed") return feed_agent_.get();
+    if (n == "signal") return signal_agent_.get();
+    if (n == "risk") return risk_agent_.get();
+    return oms_agent_.get();
+  };
+  for (const auto& t : cfg.threads) {
+    std::vector<Agent*> agents;
+    for (const auto& a : t.agents) agents.push_back(agent_by_name(a));
+    runner_.add_thread(t.spec, std::move(agents));
+  }
+}
+
+Pipeline::~Pipeline() {
+  runner_.request_stop();
+  runner_.join();
+}
+
+PipelineReport Pipeline::run() {
+  const auto t0 = std::chrono::steady_clock::now();
+  runner_.start();
+  runner_.run_until_done();
+  const auto t1 = std::chrono::steady_clock::now();
+
+  PipelineReport r;
+  r.seconds = std::chrono::duration<double>(t1 - t0).count();
+  r.klines = feed_agent_->produced();
+  r.intents = signal_->intents();
+  r.approved = risk_->approved();
+  r.denied = risk_->denied();
+  r.orders = oms_->orders();
+  r.signal = signal_agent_->counters();
+  r.risk = risk_agent_->counters();
+  r.oms = oms_agent_->counters();
+  r.backpressure = feed_agent_->backpressure() + r.signal.backpressure + r.risk.backpressure;
+  r.dropped = r.signal.dropped + r.risk.dropped + r.oms.dropped;
+  r.feed_to_signal.merge(signal_agent_->queue_latency());
+  r.signal_service.merge(signal_agent_->service_latency());
+  r.signal_to_risk.merge(risk_agent_->queue_latency());
+  r.risk_service.merge(risk_agent_->service_latency());
+  r.risk_to_oms.merge(oms_agent_->queue_latency());
+  r.end_to_end.merge(oms_agent_->origin_latency());
+  r.threads = runner_.stats();
+  return r;
+}
+
+void print_report(std::FILE* out, const PipelineConfig& cfg, const PipelineReport& r) {
+  std::fprintf(out, "polybot foundation pipeline: feed(klines) -> signal(%s) -> risk -> oms(counting)\n",
+               cfg.strategy.c_str());
+  for (std::size_t i = 0; i < cfg.threads.size(); ++i) {
+    const auto& t = cfg.threads[i];
+    std::string agents;
+    for (const auto& a : t.agents) agents += (agents.empty() ? "" : "+") + a;
+    std::fprintf(out, "  thread %-8s agents=%-12s cpu=%d%s wait=%s%s\n", t.spec.name.c_str(), agents.c_str(),
+                 t.spec.cpu, (i < r.threads.size() && t.spec.cpu >= 0 && !r.threads[i].pinned) ? "(NOT pinned)" : "",
+                 to_string(t.spec.wait.kind),
+                 t.spec.fifo_priority > 0 ? ((i < r.threads.size() && r.threads[i].fifo) ? " SCHED_FIFO"
+                                                                                       : " (SCHED_FIFO refused)")
+                                          : "");
+  }
+  std::fprintf(out, "stages (consumed -> produced):\n");
+  std::fprintf(out, "  feed    klines read            -> %llu Kline\n", static_cast<unsigned long long>(r.klines));
+  std::fprintf(out, "  signal  %-10llu Kline       -> %llu Intent\n",
+               static_cast<unsigned long long>(r.signal.consumed), static_cast<unsigned long long>(r.signal.produced));
+  std::fprintf(out, "  risk    %-10llu Intent      -> %llu OrderRequest, %llu Denied\n",
+               static_cast<unsigned long long>(r.risk.consumed), static_cast<unsigned long long>(r.approved),
+               static_cast<unsigned long long>(r.denied));
+  std::fprintf(out, "  oms     %-10llu OrderRequest counted\n", static_cast<unsigned long long>(r.oms.consumed));
+  std::fprintf(out, "channels: back-pressure events %llu, dropped %llu\n",
+               static_cast<unsigned long long>(r.backpressure), static_cast<unsigned long long>(r.dropped));
+  std::fprintf(out, "latency (per hop, ns clock = %s):\n", "live");
+  std::fprintf(out, "  feed->signal queue   %s\n", r.feed_to_signal.summary().c_str());
+  std::fprintf(out, "  signal service       %s\n", r.signal_service.summary().c_str());
+  std::fprintf(out, "  signal->risk queue   %s\n", r.signal_to_risk.summary().c_str());
+  std::fprintf(out, "  risk service         %s\n", r.risk_service.summary().c_str());
+  std::fprintf(out, "  risk->oms queue      %s\n", r.risk_to_oms.summary().c_str());
+  std::fprintf(out, "  end to end (origin->oms) %s\n", r.end_to_end.summary().c_str());
+  std::fprintf(out, "elapsed %.3f s, %.0f klines/s\n", r.seconds,
+               r.seconds > 0 ? static_cast<double>(r.klines) / r.seconds : 0.0);
+}
+
+}  // namespace polybot::app

@@ -1,0 +1,44 @@
+// The foundation pipeline's configuration: stage placement (threads, CPUs, wait strategies, which agents share
+// a thread), the kline source, the demo strategy and the risk gate. Parsed from TOML and validated at start-up:
+// every error names the key and the value. Main thread only; allocates.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/result.hpp"
+#include "core/runner.hpp"
+#include "oms/risk/risk_logic.hpp"
+#include "signal/strategies/ema_cross.hpp"
+
+namespace polybot::app {
+
+struct ThreadPlacement {
+  ThreadSpec spec;
+  std::vector<std::string> agents;
+};
+
+struct PipelineConfig {
+  std::size_t channel_capacity = 65536;
+  std::vector<ThreadPlacement> threads;
+  std::vector<std::string> kline_files;  // resolved paths
+  double rate = 0.0;
+  std::size_t limit = 0;
+  std::string strategy = "ema_cross";
+  signal::EmaCrossParams ema;
+  oms::risk::RiskParams risk;
+  std::string text;                      // the TOML it was parsed from (saved with journals)
+};
+
+inline constexpr const char* kAgentNames[] = {"feed", "signal", "risk", "oms"};
+
+// `base_dir` resolves relative kline paths. `origin` names the source in errors ("config/default.toml").
+Result<PipelineConfig, std::string> parse_pipeline_config(std::string_view toml_text, std::string_view origin,
+                                                          const std::string& base_dir);
+Result<PipelineConfig, std::string> load_pipeline_config(const std::string& path);
+// The embedded default (config/default.toml at build time), with data paths resolved against the source tree.
+Result<PipelineConfig, std::string> default_pipeline_config();
+const char* embedded_default_config() noexcept;
+
+}  // namespace polybot::app
