@@ -20,8 +20,8 @@ struct Order {
   MarketId market{};
   InstrumentId token{};
   StrategyId strategy{};
-  Side side = Side::kBuy;
-  OrderType type = OrderType::kGtc;
+  ::polybot::Side side = ::polybot::Side::kBuy;
+  ::polybot::OrderType type = ::polybot::OrderType::kGtc;
   OrderState state = OrderState::kFree;
   std::uint8_t post_only = 0;
   std::uint8_t cancel_pending = 0;   // a cancel request is in flight

@@ -64,9 +64,9 @@ bool int_of(std::string_view s, std::int64_t* out) noexcept {
   return true;
 }
 
-bool side_of(std::string_view s, Side* out) noexcept {
-  if (iequals(s, "BUY")) *out = Side::kBuy;
-  else if (iequals(s, "SELL")) *out = Side::kSell;
+bool side_of(std::string_view s, ::polybot::Side* out) noexcept {
+  if (iequals(s, "BUY")) *out = ::polybot::Side::kBuy;
+  else if (iequals(s, "SELL")) *out = ::polybot::Side::kSell;
   else return false;
   return true;
 }

@@ -22,7 +22,7 @@ struct UserOrderEvent {
   UserOrderStatus status = UserOrderStatus::kOther;
   OrderDigest id{};
   bool id_valid = false;
-  Side side = Side::kBuy;
+  ::polybot::Side side = ::polybot::Side::kBuy;
   Price price;
   Qty original_size;
   Qty size_matched;
@@ -54,7 +54,7 @@ struct UserTradeEvent {
   bool taker_order_id_valid = false;
   TradeStatus status = TradeStatus::kNone;
   TraderSide trader_side = TraderSide::kUnknown;
-  Side side = Side::kBuy;
+  ::polybot::Side side = ::polybot::Side::kBuy;
   Price price;
   Qty size;
   std::int64_t match_time_s = 0;

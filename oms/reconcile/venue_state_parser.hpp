@@ -1,0 +1,54 @@
+// Pure parsers of the REST answers reconciliation reads (protocol notes §6.2, §6.3, §6.5):
+// GET /data/orders pages -> VenueOpenOrder, GET /data/trades pages -> UserTradeEvent (same shape as the user
+// channel's trade event), GET /balance-allowance -> balance. One simdjson parser for life; the gateway thread.
+// Allocates only when a body is larger than any seen before (padding copy).
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+
+#include <simdjson.h>
+
+#include "oms/user_channel/user_channel_parser.hpp"
+
+namespace polybot::oms {
+
+struct VenueOpenOrder {
+  OrderDigest id{};
+  std::string_view status;   // "LIVE", ...
+  std::string_view asset_id;
+  std::string_view market;
+  ::polybot::Side side = ::polybot::Side::kBuy;
+  Price price;
+  Qty original_size;
+  Qty size_matched;
+};
+
+class VenueOpenOrderSink {
+ public:
+  virtual ~VenueOpenOrderSink() = default;
+  virtual void on_open_order(const VenueOpenOrder& o) noexcept = 0;
+};
+
+enum class RestParseStatus : std::uint8_t { kOk = 0, kMalformed = 1 };
+
+class VenueStateParser {
+ public:
+  // {"data":[...],"next_cursor":"..."} (or a bare array). *next_cursor is a view into an internal copy.
+  RestParseStatus parse_orders(std::string_view body, VenueOpenOrderSink& sink, std::string_view* next_cursor) noexcept;
+  // Trades page: each element goes to sink.on_trade (the same decoder as the user channel).
+  RestParseStatus parse_trades(std::string_view body, UserEventSink& sink, std::string_view* next_cursor) noexcept;
+  // {"balance":"1000000000", ...}: base units.
+  RestParseStatus parse_balance(std::string_view body, std::int64_t* balance_base_units) noexcept;
+
+ private:
+  bool load(std::string_view body) noexcept;
+  simdjson::ondemand::parser parser_;
+  simdjson::padded_string copy_;
+  std::size_t len_ = 0;
+  UserChannelParser trade_parser_;
+  char cursor_[64]{};
+  char wrap_[16384 + simdjson::SIMDJSON_PADDING]{};
+};
+
+}  // namespace polybot::oms
