@@ -1,0 +1,67 @@
+#include "oms/crypto/address.hpp"
+
+#include "oms/crypto/hex.hpp"
+#include "oms/crypto/keccak256.hpp"
+
+namespace polybot::oms {
+
+bool Address::is_zero() const noexcept {
+  for (auto b : bytes) {
+    if (b != 0) return false;
+  }
+  return true;
+}
+
+void Address::write_checksummed(char* out) const noexcept {
+  char lower[40];
+  write_hex(bytes.data(), bytes.size(), lower);
+  const Hash256 h = keccak256(lower, sizeof lower);
+  out[0] = '0';
+  out[1] = 'x';
+  for (std::size_t i = 0; i < 40; ++i) {
+    const int nibble = (i % 2 == 0) ? h[i / 2] >> 4 : h[i / 2] & 0x0f;
+    char c = lower[i];
+    if (c >= 'a' && nibble >= 8) c = static_cast<char>(c - 'a' + 'A');
+    out[2 + i] = c;
+  }
+}
+
+AddressParse parse_address(std::string_view text) noexcept {
+  AddressParse r{Address{}, false, AddressErrc::kBadLength};
+  if (text.size() >= 2 && text[0] == '0' && (text[1] == 'x' || text[1] == 'X')) text.remove_prefix(2);
+  if (text.size() != 40) return r;
+  bool has_lower = false, has_upper = false;
+  for (char c : text) {
+    if (hex_digit_value(c) < 0) {
+      r.error = AddressErrc::kBadCharacter;
+      return r;
+    }
+    has_lower |= (c >= 'a' && c <= 'f');
+    has_upper |= (c >= 'A' && c <= 'F');
+  }
+  if (!parse_hex(text, r.address.bytes.data(), r.address.bytes.size())) {
+    r.error = AddressErrc::kBadCharacter;
+    return r;
+  }
+  if (has_lower && has_upper) {
+    char canon[Address::kHexLen];
+    r.address.write_checksummed(canon);
+    if (std::string_view(canon + 2, 40) != text) {
+      r.error = AddressErrc::kBadChecksum;
+      return r;
+    }
+  }
+  r.ok = true;
+  return r;
+}
+
+const char* to_string(AddressErrc e) noexcept {
+  switch (e) {
+    case AddressErrc::kBadLength: return "an address is 0x followed by 40 hex digits";
+    case AddressErrc::kBadCharacter: return "non-hex character in address";
+    case AddressErrc::kBadChecksum: return "mixed-case address fails its EIP-55 checksum";
+  }
+  return "bad address";
+}
+
+}  // namespace polybot::oms
