@@ -27,14 +27,14 @@ class RealizedVolatility {
     if (!started_) {
       started_ = true;
       bucket_ = bucket;
-      last_close_ = price;
       current_ = price;
       return;
     }
     if (bucket > bucket_) {
-      // Close the finished interval, then one zero return per empty interval (capped: a long gap resets nothing
-      // more than the whole ring).
-      push(std::log(current_ / last_close_));
+      // Close the finished interval (the first has no previous close: no return), then one zero return per empty
+      // interval (capped: a long gap writes at most the whole ring).
+      if (have_close_) push(std::log(current_ / last_close_));
+      have_close_ = true;
       last_close_ = current_;
       std::int64_t empty = bucket - bucket_ - 1;
       if (empty > n_) empty = n_;
@@ -80,6 +80,7 @@ class RealizedVolatility {
   int n_;
   std::int64_t interval_ns_;
   bool started_ = false;
+  bool have_close_ = false;
   std::int64_t bucket_ = 0;
   double last_close_ = 0.0, current_ = 0.0;
   int filled_ = 0, head_ = 0;
