@@ -12,7 +12,8 @@ namespace polybot::journal {
 std::uint64_t record_checksum(const std::byte* rec, std::uint32_t length) noexcept {
   const auto* h = reinterpret_cast<const RecordHeader*>(rec);
   const std::uint64_t seed = (static_cast<std::uint64_t>(length) << 32) |
-                             (static_cast<std::uint64_t>(h->type) << 8) | h->flags;
+                             (static_cast<std::uint64_t>(h->type) << 16) |
+                             (static_cast<std::uint64_t>(h->reserved) << 8) | h->flags;
   // A padding record's body is zeros that verify checks separately; its checksum covers the header only, so a
   // roll never hashes the rest of a segment.
   const std::uint32_t covered = h->type == kTypePadding ? static_cast<std::uint32_t>(kRecordHeaderSize) : length;

@@ -52,7 +52,7 @@ struct RecordHeader {
   std::uint16_t type;
   std::uint8_t flags;
   std::uint8_t reserved;
-  std::uint64_t checksum;  // XXH3-64 of bytes [16, length) seeded with (length, type, flags); padding: [16, 32)
+  std::uint64_t checksum;  // XXH3-64 of bytes [16, length) seeded with (length, type, reserved, flags); padding: [16, 32)
   std::uint64_t seq;       // stream sequence, 1-based and gap-free (padding repeats the last one)
   std::int64_t ts_ns;      // the record's time (consumed/produced/received), ns since the epoch
 };
@@ -76,6 +76,11 @@ inline void store_length(std::byte* rec, std::uint32_t length) noexcept {
 }
 inline std::uint32_t load_state(const SegmentHeader* h) noexcept {
   return std::atomic_ref<std::uint32_t>(const_cast<SegmentHeader*>(h)->state).load(std::memory_order_acquire);
+}
+// A segment the helper prepared and the writer never activated: state, first_seq and checksum all still zero
+// (a bit flip in the state of an activated segment is therefore a bad header, not a silent end of stream).
+inline bool is_prepared(const SegmentHeader* h) noexcept {
+  return load_state(h) == static_cast<std::uint32_t>(SegmentState::kPrepared) && h->first_seq == 0 && h->checksum == 0;
 }
 
 // `<stream>.<index:06>.seg`

@@ -141,6 +141,7 @@ std::string check_segment_header(const SegmentHeader& h, std::string_view stream
   if (std::memcmp(h.magic, kSegmentMagic, sizeof h.magic) != 0) return "bad magic";
   if (h.version != kFormatVersion) return "unsupported version " + std::to_string(h.version);
   if (segment_header_checksum(h) != h.checksum) return "header checksum mismatch";
+  if (h.state != static_cast<std::uint32_t>(SegmentState::kActive)) return "bad state " + std::to_string(h.state);
   if (std::string_view(h.stream, strnlen(h.stream, sizeof h.stream)) != stream) {
     return "header names stream '" + std::string(h.stream, strnlen(h.stream, sizeof h.stream)) + "'";
   }

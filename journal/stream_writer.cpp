@@ -106,7 +106,7 @@ Status<JournalError> StreamWriter::recover() {
   while (!segs.empty()) {
     auto seg = open_segment(segs.back().path, segs.back().index, false);
     if (!seg) return Err{seg.error()};
-    if (load_state((*seg)->header()) != static_cast<std::uint32_t>(SegmentState::kPrepared)) break;
+    if (!is_prepared((*seg)->header())) break;
     std::filesystem::remove(segs.back().path, ec);
     ++recovery_.removed_prepared;
     segs.pop_back();
@@ -173,8 +173,10 @@ Status<JournalError> StreamWriter::recover() {
   std::memset(seg.base() + pos, 0, size - pos);
   write_padding(seg.base() + pos, static_cast<std::uint32_t>(kRecordHeaderSize), expect - 1, last_ts,
                 record_flag::kEndOfStream);
-  if (::msync(seg.base(), size, MS_SYNC) != 0 || ::ftruncate(seg.fd(), static_cast<off_t>(pos + kRecordHeaderSize)) != 0 ||
-      ::fdatasync(seg.fd()) != 0) {
+  // The repair reaches stable storage only when the stream promises durability at all.
+  const bool durable = opts_.durability.mode != Durability::kNone;
+  if ((durable && ::msync(seg.base(), size, MS_SYNC) != 0) ||
+      ::ftruncate(seg.fd(), static_cast<off_t>(pos + kRecordHeaderSize)) != 0 || (durable && ::fdatasync(seg.fd()) != 0)) {
     return Err{JournalError{JournalErrc::kIo, "truncate " + seg.path() + ": " + std::strerror(errno)}};
   }
   seq_ = expect - 1;
