@@ -1,0 +1,171 @@
+// Whole backtest runs over the real 2026-06-08 day (tests/data/backtest): windows.csv settles like Polymarket,
+// two runs are byte-identical, and the books balance (window PnL sums to the equity change).
+#include "sim/backtest/backtest.hpp"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include "sim/backtest/report.hpp"
+
+namespace polybot::sim::backtest {
+namespace {
+
+namespace fs = std::filesystem;
+const std::string kData = std::string(POLYBOT_SOURCE_DIR) + "/tests/data/backtest";
+
+// Buys the favourite (the token the book prices above 0.5) with a FOK one tick through the ask, once per window,
+// 60 s before the end. Test-only; reads the world only through messages like any strategy.
+class Favourite final : public signal::Strategy {
+ public:
+  const char* name() const noexcept override { return "favourite"; }
+  StrategyId id() const noexcept override { return StrategyId{1}; }
+  void on_message(const Envelope& msg, const Clock&, signal::IntentSink& sink) noexcept override {
+    if (msg.is<BookTop>()) last_ = msg.as<BookTop>();
+    if (!msg.is<Timer>()) return;
+    const Timer& t = msg.as<Timer>();
+    if (t.kind != TimerKind::kTMinus || t.seconds_before_end != 60 || last_.market != t.market) return;
+    const bool up = last_.up.bid.raw + last_.up.ask.raw > Price::kScale;
+    const TokenTop& side = up ? last_.up : last_.down;
+    Intent in{};
+    in.hdr.type = Intent::kType;
+    in.hdr.instrument = side.token;
+    in.market = t.market;
+    in.strategy = id();
+    in.action = IntentAction::kPlace;
+    in.outcome = up ? Outcome::kUp : Outcome::kDown;
+    in.side = Side::kBuy;
+    in.order_type = OrderType::kFok;
+    in.limit_price = side.ask + side.tick;
+    in.reason = up ? 1 : 2;
+    (void)sink.emit(in);
+  }
+
+ private:
+  BookTop last_{};
+};
+
+std::string slurp(const fs::path& p) {
+  std::ifstream f(p, std::ios::binary);
+  std::stringstream ss;
+  ss << f.rdbuf();
+  return ss.str();
+}
+
+const DataSet& data() {
+  static const DataSet d = [] {
+    auto r = load_data(kData);
+    EXPECT_TRUE(r.has_value()) << (r ? "" : r.error());
+    return r ? std::move(*r) : DataSet{};
+  }();
+  return d;
+}
+
+BacktestResult run_once(const fs::path& out) {
+  BacktestConfig cfg;
+  cfg.gate.drawdown_floor = Usdc{};
+  std::vector<std::unique_ptr<signal::Strategy>> s;
+  s.push_back(std::make_unique<Favourite>());
+  Backtest bt(cfg, data(), std::move(s));
+  auto r = bt.run();
+  EXPECT_TRUE(r.has_value()) << (r ? "" : r.error());
+  ReportInfo info{"tests/data/backtest", "test", data().files};
+  auto w = write_report(*r, info, out.string());
+  EXPECT_TRUE(w.has_value()) << (w ? "" : w.error());
+  return std::move(*r);
+}
+
+fs::path out_dir(const char* name) {
+  const fs::path p = fs::path(POLYBOT_BINARY_DIR) / "test-out" / "backtest" / name;
+  fs::remove_all(p);
+  return p;
+}
+
+TEST(Backtest, WindowsCsvSettlesTheRealDayLikePolymarket) {
+  const fs::path out = out_dir("settle");
+  const BacktestResult r = run_once(out);
+  std::map<std::string, Outcome> venue;
+  for (const auto& w : data().windows) venue[w.slug] = w.venue_outcome;
+  std::istringstream csv(slurp(out / "windows.csv"));
+  std::string line;
+  std::getline(csv, line);
+  EXPECT_EQ(line, "slug,start,end,strike,final,outcome,traded,pnl");
+  int rows = 0, settled = 0, empty = 0;
+  while (std::getline(csv, line)) {
+    ++rows;
+    std::vector<std::string> c;
+    std::stringstream ls(line);
+    std::string cell;
+    while (std::getline(ls, cell, ',')) c.push_back(cell);
+    if (line.back() == ',') c.push_back("");
+    ASSERT_EQ(c.size(), 8u) << line;
+    if (c[5].empty()) {
+      ++empty;
+      continue;
+    }
+    ++settled;
+    const Outcome expected = venue.at(c[0]);
+    EXPECT_EQ(c[5], expected == Outcome::kUp ? "Up" : "Down") << c[0];
+  }
+  // The day's 5-minute windows (the market list also holds 3 windows of the next day and 1 of the previous).
+  EXPECT_EQ(rows, 292);
+  EXPECT_EQ(settled, 280);
+  EXPECT_EQ(empty, 12);
+  EXPECT_EQ(r.settled_contradicting_venue, 0u);
+}
+
+TEST(Backtest, TwoRunsGiveByteIdenticalOutputs) {
+  const fs::path a = out_dir("det-a");
+  const fs::path b = out_dir("det-b");
+  run_once(a);
+  run_once(b);
+  int compared = 0;
+  for (const char* f : {"windows.csv", "trades.csv", "decisions.csv", "equity.csv", "strategies.csv", "summary.txt",
+                        "equity.svg"}) {
+    const std::string x = slurp(a / f);
+    ASSERT_FALSE(x.empty()) << f;
+    EXPECT_EQ(x, slurp(b / f)) << f << " differs between two runs";
+    ++compared;
+  }
+  EXPECT_EQ(compared, 7);
+}
+
+TEST(Backtest, TradesAreFilledChargedAndBalanced) {
+  const BacktestResult r = run_once(out_dir("balance"));
+  ASSERT_EQ(r.stats.size(), 1u);
+  const StrategyStats& st = r.stats[0];
+  EXPECT_GT(st.fills, 100u) << "the favourite strategy trades most windows";
+  EXPECT_GT(st.fees.raw, 0) << "taker fills pay the §13.5 fee";
+  EXPECT_EQ(st.maker_fills, 0u);
+  // Every fill happened at least the taker delay after the decision instant (T-60 s on a whole second).
+  for (const auto& f : r.fills) {
+    EXPECT_EQ(f.time_ns % 1'000'000'000, 250'000'000) << "fill at " << iso_time_ns(f.time_ns);
+    const Usdc fee = trade_fee(r.windows[f.window].fee, Liquidity::kTaker, f.price, f.shares);
+    EXPECT_EQ(f.fee, fee);
+  }
+  // Settled window PnL adds up to the equity change; unsettled positions are carried at cost.
+  Usdc sum;
+  for (const auto& row : r.window_rows) {
+    if (row.pnl_known) sum += row.pnl;
+  }
+  EXPECT_EQ(sum, st.net_pnl);
+  // Equity moves by the settled PnL plus, for unsettled positions, the fees already paid (cost is carried).
+  Usdc unsettled_fees;
+  for (const auto& p : r.positions[0]) {
+    if (p.fills > 0 && !p.settled) unsettled_fees += p.fees;
+  }
+  EXPECT_EQ(st.final_equity - r.capital, st.net_pnl - unsettled_fees);
+  EXPECT_EQ(st.wins + st.losses + st.unsettled, st.windows_traded);
+  // No position in a window the data cannot settle gets a PnL.
+  for (std::size_t w = 0; w < r.windows.size(); ++w) {
+    if (r.window_rows[w].settlement.status != SettleStatus::kSettled && r.window_rows[w].traded) {
+      EXPECT_FALSE(r.window_rows[w].pnl_known) << r.windows[w].slug;
+    }
+  }
+}
+
+}  // namespace
+}  // namespace polybot::sim::backtest
