@@ -20,8 +20,9 @@ void CompleteSet::on_message(const Envelope& msg, const Clock& clock, IntentSink
   const MarketState::Window w = market_.window_at(now);
   if (!market_.have_book() || market_.market() != w.market || !w.market.valid()) return;
   if (!market_.both_usable()) return;
-  const double left_s = static_cast<double>(w.end_s * 1'000'000'000 - now) * 1e-9;
-  if (left_s <= static_cast<double>(p_.stop_before_end_s) || !gate_.ready(now)) return;
+  const std::int64_t left_ns = w.end_s * 1'000'000'000 - now;
+  const double left_s = static_cast<double>(left_ns) * 1e-9;
+  if (left_ns <= std::int64_t{p_.stop_before_end_s} * 1'000'000'000 || !gate_.ready(now)) return;
   const FeeSchedule fees = FeeSchedule::from_bps(market_.top().fee_rate_bps, p_.fee_exponent);
   const TokenTop& up = market_.top().up;
   const TokenTop& down = market_.top().down;

@@ -54,17 +54,18 @@ void Directional::on_message(const Envelope& msg, const Clock& clock, IntentSink
   decide(w, now, sink);
 }
 
-bool Directional::defer_for_book(const MarketState::Window& w, double left_s) noexcept {
+bool Directional::defer_for_book(const MarketState::Window& w, std::int64_t left_ns) noexcept {
   // Inside the entry window a missing or invalid book may still come good: wait for it, and record the skip
   // only when the entry window has passed.
-  if (left_s < static_cast<double>(p_.entry_to_s)) return false;
+  if (left_ns < std::int64_t{p_.entry_to_s} * 1'000'000'000) return false;
   waiting_for_book_window_end_s_ = w.end_s;
   return true;
 }
 
 void Directional::decide(const MarketState::Window& w, std::int64_t now_ns, IntentSink& sink) noexcept {
   const IndicatorValues& v = ind_.values();
-  const double left_s = static_cast<double>(w.end_s * 1'000'000'000 - now_ns) * 1e-9;
+  const std::int64_t left_ns = w.end_s * 1'000'000'000 - now_ns;
+  const double left_s = static_cast<double>(left_ns) * 1e-9;
   const double imb = imbalance(now_ns);
   Intent in = make_intent(p_.id, w.market, w.end_s, kSkipNeutral, IntentAction::kSkip);
   in.inputs[kRsi] = v.rsi;
@@ -76,12 +77,12 @@ void Directional::decide(const MarketState::Window& w, std::int64_t now_ns, Inte
   in.inputs[kSecondsLeft] = left_s;
   in.inputs[kClose] = v.close;
   auto skip = [&](ReasonCode r) {
-    if (r == kSkipInvalidBook && defer_for_book(w, left_s)) return;
+    if (r == kSkipInvalidBook && defer_for_book(w, left_ns)) return;
     decided_window_end_s_ = w.end_s;
     in.reason = r;
     sink.emit(in);
   };
-  if (left_s < static_cast<double>(p_.entry_to_s)) {
+  if (left_ns < std::int64_t{p_.entry_to_s} * 1'000'000'000) {
     return skip(waiting_for_book_window_end_s_ == w.end_s ? kSkipInvalidBook : kSkipMissedEntry);
   }
   if (std::isnan(v.rsi) || std::isnan(v.macd)) return skip(kSkipNotWarm);

@@ -76,7 +76,7 @@ class Directional final : public Strategy {
  private:
   void decide(const MarketState::Window& w, std::int64_t now_ns, IntentSink& sink) noexcept;
   double imbalance(std::int64_t now_ns) const noexcept;
-  bool defer_for_book(const MarketState::Window& w, double left_s) noexcept;
+  bool defer_for_book(const MarketState::Window& w, std::int64_t left_ns) noexcept;
 
   DirectionalParams p_;
   MarketState market_;

@@ -25,10 +25,11 @@ void MarketMaking::on_message(const Envelope& msg, const Clock& clock, IntentSin
   const MarketState::Window w = market_.window_at(now);
   model_.on_message(msg, w.start_s, w.end_s);
   pos_.on_message(msg, market_);
-  const double left_s = static_cast<double>(w.end_s * 1'000'000'000 - now) * 1e-9;
+  const std::int64_t left_ns = w.end_s * 1'000'000'000 - now;
+  const double left_s = static_cast<double>(left_ns) * 1e-9;
   if (quoted_ && quoted_market_ != w.market) pull(kPullTMinus, left_s, sink);  // the window rolled under us
   if (!market_.have_book() || market_.market() != w.market || !w.market.valid()) return;
-  if (left_s <= static_cast<double>(p_.pull_before_end_s)) {
+  if (left_ns <= std::int64_t{p_.pull_before_end_s} * 1'000'000'000) {
     pull(kPullTMinus, left_s, sink);
     return;
   }

@@ -35,11 +35,12 @@ void PairCost::on_message(const Envelope& msg, const Clock& clock, IntentSink& s
   const MarketState::Window w = market_.window_at(now);
   if (!market_.have_book() || market_.market() != w.market || !w.market.valid()) return;
   if (!market_.both_usable()) return;
-  const double left_s = static_cast<double>(w.end_s * 1'000'000'000 - now) * 1e-9;
-  if (left_s <= static_cast<double>(p_.stop_before_end_s)) return;
+  const std::int64_t left_ns = w.end_s * 1'000'000'000 - now;
+  const double left_s = static_cast<double>(left_ns) * 1e-9;
+  if (left_ns <= std::int64_t{p_.stop_before_end_s} * 1'000'000'000) return;
   if (!gate_.ready(now)) return;
   if (try_equalize(now, left_s, sink)) return;
-  if (left_s <= static_cast<double>(p_.no_new_risk_s)) return;
+  if (left_ns <= std::int64_t{p_.no_new_risk_s} * 1'000'000'000) return;
   // The cheaper side first: it lowers the pair cost most.
   const Outcome first = market_.top().up.ask <= market_.top().down.ask ? Outcome::kUp : Outcome::kDown;
   if (try_accumulate(first, now, left_s, sink)) return;
