@@ -1,5 +1,7 @@
 #include "oms/crypto/address.hpp"
 
+#include <cstring>
+
 #include "oms/crypto/hex.hpp"
 #include "oms/crypto/keccak256.hpp"
 
@@ -12,9 +14,11 @@ bool Address::is_zero() const noexcept {
   return true;
 }
 
-void Address::write_checksummed(char* out) const noexcept {
+namespace {
+
+void compute_checksummed(const Address& a, char* out) noexcept {
   char lower[40];
-  write_hex(bytes.data(), bytes.size(), lower);
+  write_hex(a.bytes.data(), a.bytes.size(), lower);
   const Hash256 h = keccak256(lower, sizeof lower);
   out[0] = '0';
   out[1] = 'x';
@@ -24,6 +28,34 @@ void Address::write_checksummed(char* out) const noexcept {
     if (c >= 'a' && nibble >= 8) c = static_cast<char>(c - 'a' + 'A');
     out[2 + i] = c;
   }
+}
+
+// The hot path formats the same few addresses (our maker and signer) for every order; a Keccak per address per
+// body would double the serialisation cost. A tiny per-thread memo: no locks, no allocation.
+struct ChecksumMemo {
+  static constexpr int kSlots = 4;
+  Address address[kSlots]{};
+  char text[kSlots][Address::kHexLen]{};
+  bool used[kSlots]{};
+  int next = 0;
+};
+
+}  // namespace
+
+void Address::write_checksummed(char* out) const noexcept {
+  thread_local ChecksumMemo memo;
+  for (int i = 0; i < ChecksumMemo::kSlots; ++i) {
+    if (memo.used[i] && memo.address[i] == *this) {
+      std::memcpy(out, memo.text[i], kHexLen);
+      return;
+    }
+  }
+  const int slot = memo.next;
+  memo.next = (memo.next + 1) % ChecksumMemo::kSlots;
+  compute_checksummed(*this, memo.text[slot]);
+  memo.address[slot] = *this;
+  memo.used[slot] = true;
+  std::memcpy(out, memo.text[slot], kHexLen);
 }
 
 AddressParse parse_address(std::string_view text) noexcept {

@@ -24,21 +24,29 @@ static_assert(std::endian::native == std::endian::little, "lanes are loaded litt
 
 }  // namespace
 
-void keccak_f1600(std::array<std::uint64_t, 25>& a) noexcept {
+void keccak_f1600(std::array<std::uint64_t, 25>& state) noexcept {
+  // Work on a local copy: the compiler then knows nothing else aliases the lanes and keeps more in registers.
+  std::uint64_t a[25];
+  std::memcpy(a, state.data(), sizeof a);
   for (int round = 0; round < 24; ++round) {
     std::uint64_t c[5];
+#pragma GCC unroll 5
     for (int x = 0; x < 5; ++x) c[x] = a[x] ^ a[x + 5] ^ a[x + 10] ^ a[x + 15] ^ a[x + 20];
+#pragma GCC unroll 5
     for (int x = 0; x < 5; ++x) {
       const std::uint64_t d = c[(x + 4) % 5] ^ std::rotl(c[(x + 1) % 5], 1);
+#pragma GCC unroll 5
       for (int y = 0; y < 25; y += 5) a[y + x] ^= d;
     }
     std::uint64_t carry = a[1];
+#pragma GCC unroll 24
     for (int i = 0; i < 24; ++i) {
-      const int j = kPi[i];
+      const int j = kPi[static_cast<std::size_t>(i)];
       const std::uint64_t t = a[j];
-      a[j] = std::rotl(carry, kRho[i]);
+      a[j] = std::rotl(carry, kRho[static_cast<std::size_t>(i)]);
       carry = t;
     }
+#pragma GCC unroll 5
     for (int y = 0; y < 25; y += 5) {
       const std::uint64_t r0 = a[y], r1 = a[y + 1], r2 = a[y + 2], r3 = a[y + 3], r4 = a[y + 4];
       a[y] = r0 ^ (~r1 & r2);
@@ -49,6 +57,7 @@ void keccak_f1600(std::array<std::uint64_t, 25>& a) noexcept {
     }
     a[0] ^= kRoundConstants[static_cast<std::size_t>(round)];
   }
+  std::memcpy(state.data(), a, sizeof a);
 }
 
 void Keccak256::update(const void* data, std::size_t len) noexcept {
