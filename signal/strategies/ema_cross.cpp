@@ -20,7 +20,7 @@ void EmaCross::on_message(const Envelope& msg, const Clock& clock, IntentSink& s
   slow_ += alpha_slow_ * (close - slow_);
   if (n_ < p_.slow) return;  // let the slow average settle before acting
   const int sign = fast_ > slow_ ? 1 : (fast_ < slow_ ? -1 : 0);
-  if (sign != 0 && last_sign_ != 0 && sign != last_sign_) {
+  if (sign != 0 && ((last_sign_ != 0 && sign != last_sign_) || p_.every_bar)) {
     Intent it{};
     it.hdr.type = Intent::kType;
     it.hdr.instrument = k.hdr.instrument;

@@ -13,6 +13,7 @@ struct EmaCrossParams {
   int slow = 26;
   Usdc notional = Usdc::from_units(5);
   Price limit_price = Price::from_raw(550'000);  // 0.55
+  bool every_bar = false;  // emit on every bar (the side of the averages), not only on crossings: load tests
 };
 
 class EmaCross final : public Strategy {

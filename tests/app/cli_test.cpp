@@ -8,14 +8,14 @@
 
 namespace {
 
-struct Run {
+struct RunResult {
   int code;
   std::string out;
 };
 
-Run polybot(const std::string& args) {
+RunResult polybot(const std::string& args) {
   const std::string cmd = std::string(POLYBOT_BINARY_DIR) + "/app/polybot " + args + " 2>&1";
-  Run r{-1, {}};
+  RunResult r{-1, {}};
   FILE* p = popen(cmd.c_str(), "r");
   if (p == nullptr) return r;
   std::array<char, 4096> buf{};
@@ -30,14 +30,14 @@ const char* kSubcommands[] = {"demo", "run", "sim", "replay", "journal", "record
                               "indicators", "book", "order", "auth", "montecarlo"};
 
 TEST(Cli, HelpListsEverySubcommand) {
-  const Run r = polybot("--help");
+  const RunResult r = polybot("--help");
   EXPECT_EQ(r.code, 0);
   for (const char* s : kSubcommands) EXPECT_NE(r.out.find(std::string("  ") + s), std::string::npos) << s;
 }
 
 TEST(Cli, EverySubcommandHasHelp) {
   for (const char* s : kSubcommands) {
-    const Run r = polybot(std::string(s) + " --help");
+    const RunResult r = polybot(std::string(s) + " --help");
     EXPECT_EQ(r.code, 0) << s << ": " << r.out;
     EXPECT_NE(r.out.find("Usage"), std::string::npos) << s;
   }
@@ -46,7 +46,7 @@ TEST(Cli, EverySubcommandHasHelp) {
 TEST(Cli, NoSubcommandIsBadUsage) { EXPECT_EQ(polybot("").code, 2); }
 
 TEST(Cli, DemoRunsThePipelineOnRealKlines) {
-  const Run r = polybot("demo --intervals 200");
+  const RunResult r = polybot("demo --intervals 200");
   ASSERT_EQ(r.code, 0) << r.out;
   EXPECT_NE(r.out.find("feed    klines read            -> 1000 Kline"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("end to end"), std::string::npos);
@@ -59,7 +59,7 @@ TEST(Cli, DemoRefusesABadConfigNamingTheKey) {
   ASSERT_NE(f, nullptr);
   std::fputs("[threads.io]\nagents = [\"feed\", \"signal\", \"risk\", \"oms\"]\nwait = \"sometimes\"\n", f);
   std::fclose(f);
-  const Run r = polybot("demo --config " + path);
+  const RunResult r = polybot("demo --config " + path);
   EXPECT_EQ(r.code, 2);
   EXPECT_NE(r.out.find("threads.io.wait = \"sometimes\""), std::string::npos) << r.out;
 }
