@@ -24,10 +24,11 @@ bool StageAgent::emit(Envelope& msg) noexcept {
     if (h.cause_seq == 0) h.cause_seq = current_->hdr.seq;
     if (h.ts_recv == 0) h.ts_recv = current_->hdr.ts_recv;
     if (h.ts_origin == 0) h.ts_origin = current_->hdr.ts_origin;
+    if (h.ts_exch == 0) h.ts_exch = current_->hdr.ts_exch;  // the data time of what caused it
   }
   h.ts_consumed = 0;
   h.ts_produced = live_.now_ns();
-  if (current_ != nullptr) service_hist_.record(h.ts_produced - current_->hdr.ts_consumed);
+  if (current_ != nullptr) service_hist_.record(h.ts_produced - consumed_live_ns_);
   if (recorder_ != nullptr) recorder_->on_produced(logic_.stage(), msg);
   produced_.store(produced_.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
   for (std::uint32_t i = 0; i < outputs_.size(); ++i) {
@@ -78,10 +79,16 @@ int StageAgent::do_work() noexcept {
       Envelope msg = *front;
       (void)in.pop();
       const std::int64_t now = live_.now_ns();
-      msg.hdr.ts_consumed = now;
+      consumed_live_ns_ = now;
       queue_hist_.record(now - msg.hdr.ts_produced);
       if (msg.hdr.ts_origin != 0) origin_hist_.record(now - msg.hdr.ts_origin);
-      event_clock_.set(now);
+      std::int64_t event = now;
+      if (event_time_ == EventTime::kData) {
+        if (msg.hdr.ts_exch > data_time_ns_) data_time_ns_ = msg.hdr.ts_exch;
+        event = data_time_ns_;
+      }
+      msg.hdr.ts_consumed = event;
+      event_clock_.set(event);
       consumed_.store(consumed_.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
       if (recorder_ != nullptr) recorder_->on_consumed(logic_.stage(), msg);
       current_ = &msg;

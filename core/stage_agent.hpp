@@ -54,6 +54,13 @@ class StageAgent final : public Agent, private Emitter {
 
   StageAgent(const char* name, StageLogic& logic, const Clock& live_clock, StageRecorder* recorder) noexcept;
 
+  // Which time the logic sees. kLive: the live clock at consumption. kData: the data's own time — the largest
+  // hdr.ts_exch consumed so far — for runs over recorded data, where windows and deadlines must follow the
+  // data, not the wall clock. Either way the value is written into the input's ts_consumed before it is
+  // journaled, so replay hands the logic the same time. Latency histograms always use the live clock.
+  enum class EventTime : std::uint8_t { kLive, kData };
+  void set_event_time(EventTime mode) noexcept { event_time_ = mode; }
+
   // Set-up, before the Runner starts.
   void add_input(EnvelopeChannel& ch) noexcept;
   void add_output(EnvelopeChannel& ch, TypeMask accepts) noexcept;
@@ -97,6 +104,9 @@ class StageAgent final : public Agent, private Emitter {
   std::vector<Pending> pending_;  // ring storage, sized once
   std::size_t pending_head_ = 0, pending_count_ = 0;
   const Envelope* current_ = nullptr;
+  std::int64_t consumed_live_ns_ = 0;
+  std::int64_t data_time_ns_ = 0;
+  EventTime event_time_ = EventTime::kLive;
   std::uint64_t seq_ = 0;
   std::atomic<std::uint64_t> consumed_{0}, produced_{0}, backpressure_{0}, dropped_{0};
   std::atomic<bool> drained_{false};

@@ -3,7 +3,21 @@
 namespace polybot::signal {
 
 SignalLogic::SignalLogic(std::vector<std::unique_ptr<Strategy>> strategies) : strategies_(std::move(strategies)) {
-  sink_.count = &intents_;
+  sink_.owner = this;
+}
+
+void SignalLogic::count(const Intent& intent) noexcept {
+  ++intents_;
+  for (Tally& t : tally_) {
+    if (t.count == 0) {
+      t = Tally{intent.strategy, intent.action, intent.reason, 1};
+      return;
+    }
+    if (t.strategy == intent.strategy && t.action == intent.action && t.reason == intent.reason) {
+      ++t.count;
+      return;
+    }
+  }
 }
 
 void SignalLogic::on_input(const Envelope& in, const Clock& clock, Emitter& out) noexcept {

@@ -2,6 +2,8 @@
 
 #include <chrono>
 
+#include "signal/strategy_factory.hpp"
+
 namespace polybot::app {
 
 std::unique_ptr<StageLogic> make_stage_logic(Stage stage, const PipelineConfig& cfg) {
@@ -9,6 +11,11 @@ std::unique_ptr<StageLogic> make_stage_logic(Stage stage, const PipelineConfig& 
     case Stage::kSignal: {
       std::vector<std::unique_ptr<signal::Strategy>> strategies;
       strategies.push_back(std::make_unique<signal::EmaCross>(StrategyId{1}, cfg.ema));
+      for (const auto& [name, table] : cfg.extra_strategies) {
+        // Validated when the config was parsed.
+        auto made = signal::make_strategy(name, table, "strategies." + name + ".");
+        if (made) strategies.push_back(std::move(*made));
+      }
       return std::make_unique<signal::SignalLogic>(std::move(strategies));
     }
     case Stage::kRisk: return std::make_unique<oms::risk::RiskLogic>(cfg.risk);
@@ -57,6 +64,11 @@ Pipeline::Pipeline(const PipelineConfig& cfg, std::vector<feed::KlineRow> rows, 
   oms_agent_ = std::make_unique<StageAgent>("oms", *oms_, clock, recorder);
   oms_agent_->add_input(*to_oms_);
   oms_agent_->add_upstream(risk_agent_.get());
+  if (cfg.data_time) {
+    for (StageAgent* a : {signal_agent_.get(), risk_agent_.get(), oms_agent_.get()}) {
+      a->set_event_time(StageAgent::EventTime::kData);
+    }
+  }
 
   const auto agent_by_name = [this](const std::string& n) -> Agent* {
     if (n == "feed") return feed_agent_.get();
@@ -101,6 +113,14 @@ PipelineReport Pipeline::run() {
   r.risk_to_oms.merge(oms_agent_->queue_latency());
   r.end_to_end.merge(oms_agent_->origin_latency());
   r.threads = runner_.stats();
+  for (const auto& t : signal_->tallies()) {
+    if (t.count == 0) break;
+    const char* name = "?";
+    for (const auto& s : signal_->strategies()) {
+      if (s->id() == t.strategy) name = s->name();
+    }
+    r.decisions.push_back(PipelineReport::Decision{name, t.action, t.reason, t.count});
+  }
   return r;
 }
 
@@ -126,6 +146,13 @@ void print_report(std::FILE* out, const PipelineConfig& cfg, const PipelineRepor
                static_cast<unsigned long long>(r.risk.consumed), static_cast<unsigned long long>(r.approved),
                static_cast<unsigned long long>(r.denied));
   std::fprintf(out, "  oms     %-10llu OrderRequest counted\n", static_cast<unsigned long long>(r.oms.consumed));
+  std::fprintf(out, "signal decisions (strategy action reason: count):\n");
+  for (const auto& d : r.decisions) {
+    static constexpr const char* kActions[] = {"skip", "place", "cancel", "cancel_all", "halt"};
+    const auto a = static_cast<std::size_t>(d.action);
+    std::fprintf(out, "  %-12s %-6s %5u: %llu\n", d.strategy.c_str(), a < 5 ? kActions[a] : "?",
+                 static_cast<unsigned>(d.reason), static_cast<unsigned long long>(d.count));
+  }
   std::fprintf(out, "channels: back-pressure events %llu, dropped %llu\n",
                static_cast<unsigned long long>(r.backpressure), static_cast<unsigned long long>(r.dropped));
   std::fprintf(out, "latency (per hop, ns clock = %s):\n", "live");

@@ -29,6 +29,13 @@ struct PipelineReport {
   StageCounters signal, risk, oms;
   LatencyHistogram feed_to_signal, signal_service, signal_to_risk, risk_service, risk_to_oms, end_to_end;
   std::vector<ThreadStats> threads;
+  struct Decision {
+    std::string strategy;
+    IntentAction action;
+    ReasonCode reason;
+    std::uint64_t count;
+  };
+  std::vector<Decision> decisions;
 };
 
 class Pipeline {

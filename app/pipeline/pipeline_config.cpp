@@ -8,6 +8,8 @@
 
 #include <toml++/toml.h>
 
+#include "signal/strategy_factory.hpp"
+
 namespace polybot::app {
 
 namespace {
@@ -81,10 +83,10 @@ Result<PipelineConfig, std::string> parse_pipeline_config(std::string_view toml_
   PipelineConfig cfg;
   cfg.text = std::string(toml_text);
 
-  static const std::vector<std::string> kSections = {"pipeline", "threads", "source", "strategy", "risk"};
+  static const std::vector<std::string> kSections = {"pipeline", "threads", "source", "strategy", "strategies", "risk"};
   for (const auto& [k, v] : root) {
     if (std::find(kSections.begin(), kSections.end(), std::string(k.str())) == kSections.end()) {
-      c.fail(std::string(k.str()), "...", "unknown section (expected pipeline, threads, source, strategy, risk)");
+      c.fail(std::string(k.str()), "...", "unknown section (expected pipeline, threads, source, strategy, strategies, risk)");
       return Err{c.error};
     }
   }
@@ -93,6 +95,14 @@ Result<PipelineConfig, std::string> parse_pipeline_config(std::string_view toml_
     long long cap = static_cast<long long>(cfg.channel_capacity);
     if (!get_int(c, *p, "pipeline.", "channel_capacity", 16, 1LL << 24, cap)) return Err{c.error};
     cfg.channel_capacity = static_cast<std::size_t>(cap);
+    if (const toml::node* et = p->get("event_time")) {
+      const auto v = et->value<std::string>();
+      if (!v || (*v != "data" && *v != "live")) {
+        c.fail("pipeline.event_time", show<int>(*et), "expected \"data\" or \"live\"");
+        return Err{c.error};
+      }
+      cfg.data_time = *v == "data";
+    }
   }
 
   const auto* threads = root["threads"].as_table();
@@ -213,6 +223,19 @@ Result<PipelineConfig, std::string> parse_pipeline_config(std::string_view toml_
     }
     cfg.ema.fast = static_cast<int>(fast);
     cfg.ema.slow = static_cast<int>(slow);
+  }
+  if (const auto* extra = root["strategies"].as_table()) {
+    for (const auto& [name, node] : *extra) {
+      const std::string key = "strategies." + std::string(name.str());
+      const auto* t = node.as_table();
+      if (t == nullptr) {
+        c.fail(key, show<int>(node), "expected a table of the strategy's parameters");
+        return Err{c.error};
+      }
+      auto made = signal::make_strategy(name.str(), *t, key + ".");
+      if (!made) return Err{std::string(origin) + ": " + made.error().what()};
+      cfg.extra_strategies.emplace_back(std::string(name.str()), *t);
+    }
   }
   if (const auto* r = root["risk"].as_table()) {
     if (!get_fixed(c, *r, "risk.", "capital", cfg.risk.capital) ||

@@ -5,7 +5,10 @@
 
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
+
+#include <toml++/toml.h>
 
 #include "core/result.hpp"
 #include "core/runner.hpp"
@@ -21,12 +24,16 @@ struct ThreadPlacement {
 
 struct PipelineConfig {
   std::size_t channel_capacity = 65536;
+  bool data_time = true;                 // stages see the data's time (recorded runs) rather than the live clock
   std::vector<ThreadPlacement> threads;
   std::vector<std::string> kline_files;  // resolved paths
   double rate = 0.0;
   std::size_t limit = 0;
   std::string strategy = "ema_cross";
   signal::EmaCrossParams ema;
+  // More strategies for the signal stage, from [strategies.<name>] tables (names as signal::make_strategy takes
+  // them), run after the [strategy] one in the order written. Validated at parse time.
+  std::vector<std::pair<std::string, toml::table>> extra_strategies;
   oms::risk::RiskParams risk;
   std::string text;                      // the TOML it was parsed from (saved with journals)
 };

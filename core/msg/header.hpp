@@ -41,12 +41,14 @@ namespace msg_flag {
 inline constexpr std::uint8_t kReplay = 1u << 0;   // produced by replay, not live
 inline constexpr std::uint8_t kInvalid = 1u << 1;  // the data this carries must not be traded on
 inline constexpr std::uint8_t kLast = 1u << 2;     // last of a batch / snapshot
+inline constexpr std::uint8_t kSnapshot = 1u << 3; // a level that belongs to a snapshot (between its markers)
 }  // namespace msg_flag
 
 // 64 bytes. ts_* are nanoseconds: ts_exch on the venue's clock (epoch), ts_recv on our clock when the originating
 // bytes arrived (propagated into derived messages), ts_consumed/ts_produced on our clock when the current holder
 // consumed its input / produced this message. The two stage stamps are latency data: replay comparison ignores
-// them, everything else must match bit for bit.
+// them, everything else must match bit for bit. (A stage running on data time — recorded-data runs — writes the
+// data time it handed its logic into ts_consumed instead, so replay can hand the logic the same time.)
 struct MsgHeader {
   MsgType type = MsgType::kNone;
   Stage producer = Stage::kFeed;
