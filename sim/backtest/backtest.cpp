@@ -8,6 +8,7 @@
 #include "core/clock.hpp"
 #include "sim/backtest/book_model.hpp"
 #include "sim/backtest/fill_engine.hpp"
+#include "sim/backtest/kline_windows.hpp"
 
 namespace polybot::sim::backtest {
 
@@ -94,11 +95,17 @@ struct Backtest::Impl final : BookView {
 
   Impl(BacktestConfig c, const DataSet& d) : cfg(std::move(c)), data(d), vol(cfg.book) {}
 
+  // Klines as the reference arrive once a minute: a book modelled from them lives until the next bar.
+  std::int64_t max_ref_age_ns() const noexcept {
+    const std::int64_t s = data.chainlink.empty() ? std::max<std::int64_t>(cfg.book.max_ref_age_s, 120) : cfg.book.max_ref_age_s;
+    return s * kNsPerS;
+  }
+
   [[nodiscard]] const ModelQuote* quote(MarketId m) const noexcept override {
     if (m.value == 0 || m.value > quotes.size()) return nullptr;
     const ModelQuote& q = quotes[m.value - 1];
     // A book modelled from a reference price that has since gone stale is no book.
-    if (clock.now_ns() - last_ref_feed_ns > cfg.book.max_ref_age_s * kNsPerS) return nullptr;
+    if (clock.now_ns() - last_ref_feed_ns > max_ref_age_ns()) return nullptr;
     return q.valid ? &q : nullptr;
   }
 
@@ -383,7 +390,7 @@ struct Backtest::Impl final : BookView {
     if (model_strike[w] > 0.0 && last_ref > 0.0) fair = fair_up_probability(last_ref, model_strike[w], tau, vol.sigma_per_sqrt_s());
     quotes[w] = make_quote(fair, cfg.book);
     // No reference price, or a stale one: there is nothing to model a book from, so there is no book.
-    const bool fresh = last_ref > 0.0 && t - last_ref_feed_ns <= cfg.book.max_ref_age_s * kNsPerS;
+    const bool fresh = last_ref > 0.0 && t - last_ref_feed_ns <= max_ref_age_ns();
     if (!fresh) {
       quotes[w].valid = false;
       ++stale_books;
@@ -460,6 +467,14 @@ struct Backtest::Impl final : BookView {
     m.closed = 1;
     m.venue = derived ? Venue::kChainlink : Venue::kBinance;
     deliver_all(Envelope::of(m));
+    if (!derived && data.chainlink.empty()) {
+      // No settlement feed in the data: the Binance closes are the model's reference price.
+      const double px = k.close.to_double();
+      vol.on_price(m.close_time_ms + 1, px);
+      last_ref = px;
+      last_ref_feed_ns = (m.close_time_ms + 1) * kNsPerMs;
+      for (std::size_t w : active_list) publish_book(w, t);
+    }
   }
 
   void on_binance(const BinanceEvent& b, std::int64_t t) {
@@ -669,19 +684,28 @@ struct Backtest::Impl final : BookView {
   }
 
   Result<BacktestResult, std::string> run() {
-    for (const auto& w : data.windows) {
+    const std::vector<MarketWindow> synthetic =
+        cfg.synthetic_windows ? windows_from_klines(data.klines, cfg.interval_s != 0 ? cfg.interval_s : 300, cfg.default_fee)
+                              : std::vector<MarketWindow>{};
+    for (const auto& w : cfg.synthetic_windows ? synthetic : data.windows) {
       if (cfg.interval_s != 0 && w.end_s - w.start_s != cfg.interval_s) continue;
       if (cfg.from_s != 0 && w.start_s < cfg.from_s) continue;
       if (cfg.to_s != 0 && w.end_s > cfg.to_s) continue;
       res.windows.push_back(w);
     }
+    if (res.windows.empty() && cfg.synthetic_windows) {
+      return Err{std::string("synthetic_windows: no complete ") + std::to_string(cfg.interval_s != 0 ? cfg.interval_s : 300) +
+                 " s window in the data's 1-minute klines" + (cfg.from_s != 0 || cfg.to_s != 0 ? " inside from/to" : "")};
+    }
     if (res.windows.empty()) {
       return Err{std::string("no market windows in the data (need a *-markets-*.jsonl[.gz] market list") +
+                 (data.klines.empty() ? std::string() : std::string("; with klines only, --synthetic-windows backtests on a Binance settlement proxy")) +
                  (cfg.interval_s != 0 ? ", interval_s " + std::to_string(cfg.interval_s) : std::string()) +
                  (cfg.from_s != 0 || cfg.to_s != 0 ? ", inside from/to" : std::string()) + ")"};
     }
     const std::size_t n = res.windows.size();
     res.capital = cfg.capital;
+    res.synthetic = cfg.synthetic_windows;
     res.interval_s = cfg.interval_s != 0 ? cfg.interval_s : res.windows.front().end_s - res.windows.front().start_s;
     res.window_rows.resize(n);
     quotes.resize(n);
@@ -689,7 +713,7 @@ struct Backtest::Impl final : BookView {
     active.assign(n, 0);
     for (std::size_t w = 0; w < n; ++w) {
       const MarketWindow& mw = res.windows[w];
-      res.window_rows[w].settlement = settle(mw, data.chainlink);
+      res.window_rows[w].settlement = cfg.synthetic_windows ? settle_from_klines(mw, data.klines) : settle(mw, data.chainlink);
       const Settlement& st = res.window_rows[w].settlement;
       if (st.status == SettleStatus::kSettled) {
         ++res.windows_settled;
@@ -832,12 +856,13 @@ struct Backtest::Impl final : BookView {
       res.positions.push_back(s.pos);
       res.stats.push_back(st);
     }
-    res.notes.push_back(
-        "order book: MODELLED, not recorded - the data has no Polymarket book; quotes are fair value (P(final >= "
-        "strike) from the Chainlink price and an online volatility estimate) +/- half_spread " +
-        cfg.book.half_spread.to_string() + ", " + std::to_string(cfg.book.levels) + " levels of " +
-        cfg.book.depth.to_string() + " shares; no book (invalid BookTop) when the last Chainlink report is older than " +
-        std::to_string(cfg.book.max_ref_age_s) + " s (" + std::to_string(stale_books) + " such book updates)");
+    const std::string ref = data.chainlink.empty() ? "Binance 1-minute close" : "Chainlink report";
+    res.notes.push_back("order book: MODELLED, not recorded - the data has no Polymarket book; quotes are fair value "
+                        "(P(final >= strike) from the latest " + ref + " and an online volatility estimate) +/- "
+                        "half_spread " + cfg.book.half_spread.to_string() + ", " + std::to_string(cfg.book.levels) +
+                        " levels of " + cfg.book.depth.to_string() + " shares; no book (invalid BookTop) when the "
+                        "last " + ref + " is older than " + std::to_string(max_ref_age_ns() / kNsPerS) + " s (" +
+                        std::to_string(stale_books) + " such book updates)");
     res.notes.push_back("fills: taker after a " + std::to_string(cfg.taker_delay_ms) +
                         " ms taker delay against the book at that time; maker only when the book trades through "
                         "the order's price; fees from each market's feeSchedule (" +
@@ -846,14 +871,21 @@ struct Backtest::Impl final : BookView {
       res.notes.push_back("1-minute klines: " + std::to_string(derived_klines_used) +
                           " derived from Chainlink reports (no Binance klines cover those minutes)");
     }
-    if (cfg.derive_btc_ticks && data.binance.empty()) {
+    if (cfg.derive_btc_ticks && data.binance.empty() && !data.chainlink.empty()) {
       res.notes.push_back("BTC ticks: derived from Chainlink reports (no Binance ticks in the data)");
     }
-    res.notes.push_back("settlement: Up iff the Chainlink report at end_sec >= strike (exact 1e18 integers); " +
-                        std::to_string(res.windows_settled) + " of " + std::to_string(n) +
-                        " windows settled, " + std::to_string(res.settled_matching_venue) +
-                        " match Polymarket's outcome_prices, " + std::to_string(res.settled_contradicting_venue) +
-                        " contradict it");
+    if (cfg.synthetic_windows) {
+      res.notes.push_back("SETTLEMENT PROXY: synthetic windows from Binance 1-minute klines, Up iff the last bar's "
+                          "close >= the first bar's open - NOT Polymarket's Chainlink rule; no real market or "
+                          "outcome exists; " + std::to_string(res.windows_settled) + " of " + std::to_string(n) +
+                          " windows settled by the proxy");
+    } else {
+      res.notes.push_back("settlement: Up iff the Chainlink report at end_sec >= strike (exact 1e18 integers); " +
+                          std::to_string(res.windows_settled) + " of " + std::to_string(n) +
+                          " windows settled, " + std::to_string(res.settled_matching_venue) +
+                          " match Polymarket's outcome_prices, " + std::to_string(res.settled_contradicting_venue) +
+                          " contradict it");
+    }
   }
 };
 

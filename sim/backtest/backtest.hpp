@@ -106,6 +106,7 @@ struct BacktestResult {
   std::int64_t first_ns = 0, last_ns = 0;
   Usdc capital;
   std::int64_t interval_s = 300;
+  bool synthetic = false;                   // windows and settlement are the Binance kline proxy
 };
 
 class Backtest {

@@ -111,7 +111,8 @@ Result<BacktestConfig, std::string> parse_backtest_config(const toml::table& roo
   Reader r{*bt, "backtest.", {}};
   r.only({"strategies", "capital", "sizing", "stake", "cutoff_s", "max_buys_per_window", "drawdown_floor",
           "submit_latency_ms", "taker_delay_ms", "cancel_latency_ms", "tminus_s", "warmup_s", "from", "to",
-          "interval_s", "binance_symbol", "derive_klines", "derive_btc_ticks", "book_model", "fees", "win_streak"});
+          "interval_s", "binance_symbol", "derive_klines", "derive_btc_ticks", "synthetic_windows", "book_model", "fees",
+          "win_streak"});
   if (const toml::node* n = bt->get("strategies")) {
     const toml::array* a = n->as_array();
     if (a == nullptr || a->empty()) return Err{std::string("backtest.strategies: expected a non-empty array of names")};
@@ -149,6 +150,7 @@ Result<BacktestConfig, std::string> parse_backtest_config(const toml::table& roo
   r.text("binance_symbol", c.binance_symbol);
   r.boolean("derive_klines", c.derive_klines);
   r.boolean("derive_btc_ticks", c.derive_btc_ticks);
+  r.boolean("synthetic_windows", c.synthetic_windows);
   if (const toml::node* n = bt->get("tminus_s")) {
     const toml::array* a = n->as_array();
     if (a == nullptr) return Err{std::string("backtest.tminus_s: expected an array of seconds")};

@@ -26,7 +26,7 @@ struct BacktestConfig {
   SizingMode sizing = SizingMode::kFixedStake;
   Usdc stake = Usdc::from_units(5);
   WinStreakParams win_streak;
-  BasicGateParams gate{5, 1, Usdc::from_units(70)};
+  BasicGateParams gate{5, 0, Usdc::from_units(70)};  // cutoff 5 s, orders per window unlimited, $70 floor
   std::int64_t submit_latency_ms = 0;
   std::int64_t taker_delay_ms = 250;
   std::int64_t cancel_latency_ms = 0;
@@ -38,6 +38,7 @@ struct BacktestConfig {
   std::string binance_symbol = "BTCUSDT";
   bool derive_klines = true;          // 1-minute bars from Chainlink reports when no Binance kline covers a minute
   bool derive_btc_ticks = true;       // BtcTick from Chainlink reports when the data has no Binance ticks
+  bool synthetic_windows = false;     // windows from Binance klines with a settlement PROXY (kline_windows.hpp)
   BookModelParams book;
   FeeSchedule default_fee{true, true, 70'000, 1, true};  // for markets whose Gamma object has no feeSchedule
 };

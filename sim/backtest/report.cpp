@@ -170,9 +170,14 @@ std::string summary_text(const BacktestResult& r, const ReportInfo& info) {
   s << "data: " << info.data_dir << "\n";
   s << "config: " << info.config_name << "\n";
   s << "span: " << iso_time_ns(r.first_ns) << " .. " << iso_time_ns(r.last_ns) << " (" << r.events << " events)\n";
-  s << "windows: " << r.windows.size() << " (" << r.interval_s << " s), settled from Chainlink reports: "
-    << r.windows_settled << ", agreeing with Polymarket: " << r.settled_matching_venue
-    << ", contradicting: " << r.settled_contradicting_venue << "\n";
+  if (r.synthetic) {
+    s << "windows: " << r.windows.size() << " (" << r.interval_s << " s) SYNTHETIC from Binance klines, settled by "
+      << "the kline proxy: " << r.windows_settled << "\n";
+  } else {
+    s << "windows: " << r.windows.size() << " (" << r.interval_s << " s), settled from Chainlink reports: "
+      << r.windows_settled << ", agreeing with Polymarket: " << r.settled_matching_venue
+      << ", contradicting: " << r.settled_contradicting_venue << "\n";
+  }
   s << "starting capital per strategy: " << r.capital.to_string() << " USDC\n";
   s << "\nHONESTY NOTES\n";
   for (const auto& n : r.notes) s << "- " << n << "\n";

@@ -44,7 +44,7 @@ enum class SettleStatus : std::uint8_t {
 };
 const char* to_string(SettleStatus s) noexcept;
 
-enum class StrikeSource : std::uint8_t { kNone = 0, kMarketList = 1, kChainlink = 2 };
+enum class StrikeSource : std::uint8_t { kNone = 0, kMarketList = 1, kChainlink = 2, kKlineProxy = 3 };
 
 struct Settlement {
   SettleStatus status = SettleStatus::kNoFinalReport;

@@ -169,3 +169,44 @@ TEST(Backtest, TradesAreFilledChargedAndBalanced) {
 
 }  // namespace
 }  // namespace polybot::sim::backtest
+
+namespace polybot::sim::backtest {
+namespace {
+
+TEST(Backtest, SyntheticWindowsFromKlinesSettleByTheStatedProxy) {
+  const std::string csv = std::string(POLYBOT_SOURCE_DIR) + "/sim/data/klines/BTCUSDT_1m_2020-12-01_binance12.csv";
+  auto ds = load_data(csv);
+  ASSERT_TRUE(ds.has_value()) << ds.error();
+  ASSERT_EQ(ds->klines.size(), 1441u);
+  BacktestConfig cfg;
+  {
+    std::vector<std::unique_ptr<signal::Strategy>> none;
+    none.push_back(std::make_unique<Favourite>());
+    Backtest plain(cfg, *ds, std::move(none));
+    auto r = plain.run();
+    ASSERT_FALSE(r.has_value()) << "klines alone have no market windows unless asked for synthetic ones";
+    EXPECT_NE(r.error().find("synthetic"), std::string::npos) << r.error();
+  }
+  cfg.synthetic_windows = true;
+  std::vector<std::unique_ptr<signal::Strategy>> s;
+  s.push_back(std::make_unique<Favourite>());
+  Backtest bt(cfg, *ds, std::move(s));
+  auto r = bt.run();
+  ASSERT_TRUE(r.has_value()) << r.error();
+  ASSERT_EQ(r->windows.size(), 288u);  // 00:00 → 24:00; the lone 00:00 bar of the next day makes no window
+  EXPECT_TRUE(r->synthetic);
+  for (std::size_t w = 0; w < r->windows.size(); ++w) {
+    const auto& first = ds->klines[w * 5];
+    const auto& last = ds->klines[w * 5 + 4];
+    ASSERT_EQ(first.open_time_ms, r->windows[w].start_s * 1000);
+    const Outcome expect = last.close >= first.open ? Outcome::kUp : Outcome::kDown;
+    EXPECT_EQ(r->window_rows[w].settlement.outcome, expect) << r->windows[w].slug;
+  }
+  bool flagged = false;
+  for (const auto& n : r->notes) flagged = flagged || n.find("SETTLEMENT PROXY") != std::string::npos;
+  EXPECT_TRUE(flagged);
+  EXPECT_GT(r->stats[0].fills, 0u);
+}
+
+}  // namespace
+}  // namespace polybot::sim::backtest

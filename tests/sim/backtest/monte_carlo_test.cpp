@@ -44,7 +44,7 @@ TEST(MonteCarlo, AlwaysWinningNeverDrawsDown) {
 
 TEST(MonteCarlo, SameSeedSameBytesAndRuinFallsWithTheWinRate) {
   MonteCarloParams p;
-  p.runs = 4000;
+  p.runs = 2000;
   p.windows = 288;  // a whole day of 5-minute windows
   const auto a = run_monte_carlo(p);
   const auto b = run_monte_carlo(p);
