@@ -28,7 +28,7 @@ capital = "100"
 stake = "5"
 drawdown_floor = "70"
 
-[strategy.directional]
+[strategies.directional]
 imbalance_source = "none"
 )";
 
@@ -41,8 +41,11 @@ struct Options {
   bool synthetic = false;
 };
 
+// A strategy's params: [strategies.<name>] (the pipeline's layout), [strategy.<name>], or a single [strategy]
+// table whose `name` is this strategy (the demo layout).
 const toml::table& strategy_table(const toml::table& root, const std::string& name) {
   static const toml::table kEmpty;
+  if (const toml::table* t = root["strategies"][name].as_table()) return *t;
   const toml::table* s = root["strategy"].as_table();
   if (s == nullptr) return kEmpty;
   if (const toml::table* t = (*s)[name].as_table()) return *t;
@@ -71,10 +74,10 @@ int run(const Options& o) {
   std::vector<std::unique_ptr<signal::Strategy>> strategies;
   for (const auto& name : cfg->strategies) {
     const toml::table& t = strategy_table(root, name);
-    // The strategy's own key [strategy.<name>] carries its params; "name" of a single [strategy] table is ours.
+    // "name" of a single [strategy] table selects the strategy; it is not a param.
     toml::table params = t;
     params.erase("name");
-    auto s = signal::make_strategy(name, params, "strategy." + name + ".");
+    auto s = signal::make_strategy(name, params, "strategies." + name + ".");
     if (!s) {
       std::fprintf(stderr, "polybot backtest: --strategy %s: %s (known: %s)\n", name.c_str(),
                    s.error().what().c_str(), signal::strategy_names());
@@ -93,7 +96,8 @@ int run(const Options& o) {
     std::fprintf(stderr, "polybot backtest: --data %s: %s\n", o.data.c_str(), res.error().c_str());
     return 2;
   }
-  sim::backtest::ReportInfo info{o.data, config_name, data->files};
+  sim::backtest::ReportInfo info{o.data, config_name, data->files, data->market_conflicts, data->kline_conflicts,
+                                 data->chainlink.conflicts()};
   auto written = sim::backtest::write_report(*res, info, o.out);
   if (!written) {
     std::fprintf(stderr, "polybot backtest: %s\n", written.error().c_str());
@@ -109,7 +113,7 @@ void add_backtest_command(CLI::App& root, CliContext& ctx) {
   auto* cmd = root.add_subcommand(
       "backtest", "Strategies on recorded data with simulated fills ([--config F] [--strategy NAME] --data DIR --out DIR)");
   auto opts = std::make_shared<Options>();
-  cmd->add_option("--config", opts->config, "TOML file with [backtest] and [strategy.<name>] tables (default: the "
+  cmd->add_option("--config", opts->config, "TOML file with [backtest] and [strategies.<name>] tables (default: the "
                                             "product's directional 5-minute profile)");
   cmd->add_option("--strategy", opts->strategies,
                   std::string("strategy to run (repeatable; overrides backtest.strategies): ") + signal::strategy_names());

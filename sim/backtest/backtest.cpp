@@ -90,6 +90,7 @@ struct Backtest::Impl final : BookView {
   double last_ref = 0.0;
   std::int64_t last_ref_feed_ns = 0;
   std::size_t stale_books = 0;
+  std::size_t binance_in_range = 0;  // Binance ticks/trades inside the run's span (else ticks are derived)
   std::uint64_t seq = 0;
   std::size_t fee_defaulted = 0;
 
@@ -438,7 +439,7 @@ struct Backtest::Impl final : BookView {
     m.feed_ts_ms = r.feed_ts_ms;
     m.venue = Venue::kChainlink;
     deliver_all(Envelope::of(m));
-    if (cfg.derive_btc_ticks && data.binance.empty()) {
+    if (cfg.derive_btc_ticks && binance_in_range == 0) {
       BtcTick b{};
       stamp(b.hdr, BtcTick::kType, kChainlinkBtcUsd, r.feed_ts_ms * kNsPerMs, t);
       b.bid = m.value;
@@ -674,6 +675,7 @@ struct Backtest::Impl final : BookView {
       if (!cfg.binance_symbol.empty() && e.symbol != cfg.binance_symbol) continue;
       if (e.recv_ns < lo_ns || e.recv_ns > hi_ns) continue;
       push(e.recv_ns, 1, EvKind::kBinance, b);
+      ++binance_in_range;
     }
     std::sort(ev.begin(), ev.end(), [](const Ev& a, const Ev& b) {
       if (a.t_ns != b.t_ns) return a.t_ns < b.t_ns;
@@ -871,8 +873,8 @@ struct Backtest::Impl final : BookView {
       res.notes.push_back("1-minute klines: " + std::to_string(derived_klines_used) +
                           " derived from Chainlink reports (no Binance klines cover those minutes)");
     }
-    if (cfg.derive_btc_ticks && data.binance.empty() && !data.chainlink.empty()) {
-      res.notes.push_back("BTC ticks: derived from Chainlink reports (no Binance ticks in the data)");
+    if (cfg.derive_btc_ticks && binance_in_range == 0 && !data.chainlink.empty()) {
+      res.notes.push_back("BTC ticks: derived from Chainlink reports (no Binance ticks in the run's span)");
     }
     if (cfg.synthetic_windows) {
       res.notes.push_back("SETTLEMENT PROXY: synthetic windows from Binance 1-minute klines, Up iff the last bar's "

@@ -194,7 +194,8 @@ std::string summary_text(const BacktestResult& r, const ReportInfo& info) {
       << "%), Sharpe (annualised, per-window returns) " << num(st.sharpe, 3) << ", exposure "
       << num(st.exposure * 100.0, 1) << "% of windows" << (st.halted ? ", HALTED by the strategy" : "") << "\n";
   }
-  s << "\nFILES\n";
+  s << "\nFILES (merge conflicts, first file by path wins: markets " << info.market_conflicts << ", klines "
+    << info.kline_conflicts << ", Chainlink reports " << info.chainlink_conflicts << ")\n";
   for (const auto& f : info.files) {
     s << "- " << f.kind << ": " << f.path << " (" << f.records << " records" << (f.note.empty() ? "" : "; " + f.note)
       << ")\n";

@@ -14,6 +14,7 @@ struct ReportInfo {
   std::string data_dir;      // as given on the command line
   std::string config_name;   // "built-in directional 5-minute profile" or the config path
   std::vector<DataFile> files;
+  std::size_t market_conflicts = 0, kline_conflicts = 0, chainlink_conflicts = 0;
 };
 
 Result<std::string, std::string> write_report(const BacktestResult& result, const ReportInfo& info,

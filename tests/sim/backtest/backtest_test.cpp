@@ -72,7 +72,7 @@ BacktestResult run_once(const fs::path& out) {
   Backtest bt(cfg, data(), std::move(s));
   auto r = bt.run();
   EXPECT_TRUE(r.has_value()) << (r ? "" : r.error());
-  ReportInfo info{"tests/data/backtest", "test", data().files};
+  ReportInfo info{"tests/data/backtest", "test", data().files, 0, 0, 0};
   auto w = write_report(*r, info, out.string());
   EXPECT_TRUE(w.has_value()) << (w ? "" : w.error());
   return std::move(*r);
