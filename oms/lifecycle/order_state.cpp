@@ -26,7 +26,8 @@ Transition next_state(OrderState s, ExecKind e, OrderState* next) noexcept {
       // A reject after the venue accepted it would contradict the venue: refuse.
       return Transition::kIllegal;
     case ExecKind::kCancelled:
-      if (s == S::kSubmitted || s == S::kAccepted || s == S::kPartiallyFilled || s == S::kUnknown)
+      // From Signing: cancelled before a byte was sent.
+      if (s == S::kSigning || s == S::kSubmitted || s == S::kAccepted || s == S::kPartiallyFilled || s == S::kUnknown)
         return to(S::kCancelled);
       if (is_terminal(s)) return Transition::kIgnored;
       return Transition::kIllegal;

@@ -26,6 +26,7 @@ struct Order {
   std::uint8_t post_only = 0;
   std::uint8_t cancel_pending = 0;   // a cancel request is in flight
   std::uint8_t send_attempts = 0;    // sends of the same signed bytes
+  std::uint8_t send_pending = 0;     // signed and journaled, waiting for back-pressure to clear
   std::uint16_t last_error = 0;      // VenueError of the last rejection / failure
   Price price;
   Qty size;

@@ -1,0 +1,572 @@
+#include "oms/oms_logic.hpp"
+
+namespace polybot::oms {
+namespace {
+constexpr std::int64_t kMs = 1'000'000;
+constexpr std::uint32_t kPresignReserve = 16;  // slots kept free for decisions that miss the cache
+
+struct TradeCollector final : UserEventSink {
+  Reconciler* rec = nullptr;
+  std::string_view api_key, funder;
+  void on_order(const UserOrderEvent&) noexcept override {}
+  void on_trade(const UserTradeEvent& ev) noexcept override {
+    attribute_fills(ev, api_key, funder, [&](const OurFill& f) { (void)rec->add_fill(f, ev.status); });
+  }
+};
+}  // namespace
+
+OmsLogic::OmsLogic(OmsConfig cfg, const MarketDirectory& markets, SignedOrderStore& store, SigningService& signer,
+                   ClobGateway* gateway, const Clock& clock, Emitter& out)
+    : cfg_(std::move(cfg)),
+      markets_(markets),
+      store_(store),
+      signer_(signer),
+      gateway_(gateway),
+      clock_(clock),
+      out_(out),
+      table_(cfg_.max_orders),
+      cache_(cfg_.presign_max_age_ms * kMs),
+      reconciler_(cfg_.reconcile) {
+  started_ns_ = clock.now_ns();
+  reconcile_clean_ = !cfg_.reconcile_on_start || gateway == nullptr;
+  reconcile_wanted_ = cfg_.reconcile_on_start && gateway != nullptr;
+}
+
+// ---- outputs ----
+
+void OmsLogic::emit(ExecReport& r) noexcept {
+  Envelope e = Envelope::of(r);
+  Emitter& sink = in_call_ != nullptr ? *in_call_ : out_;
+  if (!sink.emit(e)) ++counters_.emit_failures;
+}
+
+void OmsLogic::report(const Order& o, ExecKind kind, Qty last_qty, Price last_price, TradeStatus ts,
+                      std::uint16_t reason) noexcept {
+  ExecReport r{};
+  r.hdr.type = ExecReport::kType;
+  r.hdr.instrument = o.token;
+  r.client_id = o.client_id;
+  r.venue_key = o.venue_key();
+  r.market = o.market;
+  r.strategy = o.strategy;
+  r.kind = kind;
+  r.side = o.side;
+  r.price = o.price;
+  r.last_price = last_price;
+  r.last_qty = last_qty;
+  r.cum_qty = o.cum_qty;
+  r.leaves_qty = o.leaves();
+  r.venue_reason = reason;
+  r.trade_status = ts;
+  emit(r);
+}
+
+void OmsLogic::refuse(const OrderRequest& req, OmsReason why) noexcept {
+  ++counters_.refused;
+  ExecReport r{};
+  r.hdr.type = ExecReport::kType;
+  r.hdr.instrument = req.hdr.instrument;
+  r.client_id = req.client_id;
+  r.market = req.market;
+  r.strategy = req.strategy;
+  r.kind = ExecKind::kRejected;
+  r.side = req.side;
+  r.price = req.price;
+  r.leaves_qty = Qty{};
+  r.venue_reason = static_cast<std::uint16_t>(why);
+  emit(r);
+}
+
+void OmsLogic::closed(Order& o) noexcept {
+  if (o.send_pending != 0) {
+    o.send_pending = 0;
+    --send_pending_;
+  }
+  if (o.signed_slot != kNoSlot) {
+    store_.release(o.signed_slot);
+    o.signed_slot = kNoSlot;
+  }
+}
+
+// ---- inputs ----
+
+OmsReason OmsLogic::gate(MarketId market, std::int64_t now_ns) const noexcept {
+  if (halted_) return OmsReason::kHalted;
+  if (fail_closed_) return OmsReason::kFailClosed;
+  if (!reconcile_clean_) return OmsReason::kReconciling;
+  if (cfg_.require_heartbeat && gateway_ != nullptr && !gateway_->heartbeat_healthy(now_ns))
+    return OmsReason::kHeartbeatDown;
+  if (table_.market_blocked(market)) return OmsReason::kMarketUnknown;
+  return OmsReason::kNone;
+}
+
+void OmsLogic::on_input(const Envelope& in, const Clock& clock, Emitter& out) noexcept {
+  in_call_ = &out;
+  const std::int64_t now = clock.now_ns();
+  if (in.is<OrderRequest>()) {
+    const OrderRequest& req = in.as<OrderRequest>();
+    switch (req.action) {
+      case OrderAction::kNew: new_order(req, now); break;
+      case OrderAction::kCancel:
+      case OrderAction::kCancelMarket:
+      case OrderAction::kCancelAll: cancel_order(req, now); break;
+    }
+  } else if (in.is<Command>()) {
+    const Command& c = in.as<Command>();
+    switch (c.kind) {
+      case CommandKind::kHalt: halted_ = true; break;
+      case CommandKind::kResume:
+        halted_ = false;
+        fail_closed_ = false;  // the operator's word; reconciliation still has to come back clean
+        reconcile_clean_ = false;
+        request_reconcile();
+        break;
+      case CommandKind::kPanic:
+        halted_ = true;
+        if (gateway_ != nullptr) (void)gateway_->cancel_all();
+        break;
+      case CommandKind::kReconcile: request_reconcile(); break;
+      case CommandKind::kReduceOnly: break;  // risk's business
+    }
+  }
+  in_call_ = nullptr;
+}
+
+void OmsLogic::new_order(const OrderRequest& req, std::int64_t now) noexcept {
+  ++counters_.orders;
+  const OmsReason why = gate(req.market, now);
+  if (why != OmsReason::kNone) return refuse(req, why);
+  if (markets_.find(req.hdr.instrument) == nullptr) return refuse(req, OmsReason::kUnknownToken);
+  Order* o = nullptr;
+  switch (table_.insert(req, now, &o)) {
+    case OrderTable::InsertStatus::kOk: break;
+    case OrderTable::InsertStatus::kFull: return refuse(req, OmsReason::kTableFull);
+    case OrderTable::InsertStatus::kDuplicate:
+    case OrderTable::InsertStatus::kInvalidId: return refuse(req, OmsReason::kDuplicateClientId);
+  }
+  const SignKey key{req.hdr.instrument, req.side, req.order_type, req.post_only, req.price, req.size};
+  std::uint32_t slot = 0;
+  if (req.order_type != ::polybot::OrderType::kGtd && cache_.take(key, now, &slot)) {
+    ++counters_.presign_hits;
+    dispatch(*o, slot, now);
+    return;
+  }
+  ++counters_.presign_misses;
+  if (!store_.acquire(&slot)) {
+    table_.apply(*o, ExecKind::kRejected, now);
+    report(*o, ExecKind::kRejected, {}, {}, TradeStatus::kNone, static_cast<std::uint16_t>(OmsReason::kNoSignSlot));
+    return;
+  }
+  SignJob job;
+  job.slot = slot;
+  job.tag = 0;
+  job.client = req.client_id;
+  job.key = key;
+  job.expiration_s = req.expiration_s;
+  if (!signer_.submit(job)) {
+    store_.release(slot);
+    table_.apply(*o, ExecKind::kRejected, now);
+    report(*o, ExecKind::kRejected, {}, {}, TradeStatus::kNone, static_cast<std::uint16_t>(OmsReason::kNoSignSlot));
+  }
+}
+
+void OmsLogic::dispatch(Order& o, std::uint32_t slot, std::int64_t now) noexcept {
+  const SignedRequest& sr = store_.at(slot);
+  o.signed_slot = slot;
+  if (!table_.bind_digest(o, sr.digest)) {
+    // Another order already has this digest: sending would be a duplicate. Dead before sending.
+    table_.apply(o, ExecKind::kRejected, now);
+    report(o, ExecKind::kRejected, {}, {}, TradeStatus::kNone, static_cast<std::uint16_t>(VenueError::kDuplicated));
+    closed(o);
+    return;
+  }
+  table_.apply(o, ExecKind::kSubmitted, now);
+  ++counters_.submitted;
+  // Journal first: the venue key is on record before the bytes can reach the venue.
+  report(o, ExecKind::kSubmitted);
+  (void)try_send(o, false, now);
+}
+
+bool OmsLogic::try_send(Order& o, bool resend, std::int64_t now) noexcept {
+  if (o.signed_slot == kNoSlot) return false;
+  SendStatus s = SendStatus::kSent;
+  if (gateway_ != nullptr) s = gateway_->send_order(o.client_id, store_.at(o.signed_slot).view(), resend);
+  if (s == SendStatus::kSent) {
+    ++o.send_attempts;
+    o.sent_ns = now;
+    if (resend) ++counters_.resends;
+    if (o.send_pending != 0) {
+      o.send_pending = 0;
+      --send_pending_;
+    }
+    return true;
+  }
+  if (o.send_pending == 0) {
+    o.send_pending = 1;
+    ++send_pending_;
+  }
+  return false;
+}
+
+void OmsLogic::cancel_order(const OrderRequest& req, std::int64_t /*now*/) noexcept {
+  if (req.action == OrderAction::kCancelAll) {
+    if (gateway_ != nullptr) (void)gateway_->cancel_all();
+    ++counters_.cancels;
+    return;
+  }
+  if (req.action == OrderAction::kCancelMarket) {
+    const TokenInfo* ti = markets_.find(req.hdr.instrument);
+    if (gateway_ != nullptr && ti != nullptr) (void)gateway_->cancel_market(ti->condition(), {});
+    ++counters_.cancels;
+    return;
+  }
+  Order* o = table_.find(req.client_id);
+  if (o == nullptr || is_terminal(o->state)) return;
+  ++counters_.cancels;
+  o->cancel_pending = 1;
+  if (o->state == OrderState::kSigning || o->send_pending != 0) return;  // never sent: stopped before sending
+  if (gateway_ != nullptr && o->has_digest) (void)gateway_->cancel(o->digest);
+}
+
+// ---- periodic ----
+
+int OmsLogic::poll(std::int64_t now) noexcept {
+  int work = 0;
+  SignDone d;
+  while (signer_.poll(d)) {
+    ++work;
+    if (d.tag == 1) {
+      const std::uint32_t i = static_cast<std::uint32_t>(d.client.value);
+      Target* t = i < targets_n_ ? &targets_[i] : nullptr;
+      if (t != nullptr && t->in_flight > 0) --t->in_flight;
+      if (d.outcome != SignOutcome::kOk || t == nullptr || !(store_.at(d.slot).key == t->key) ||
+          !cache_.put(t->key, d.slot, store_.at(d.slot).signed_ns))
+        store_.release(d.slot);
+      continue;
+    }
+    Order* o = table_.find(d.client);
+    if (o == nullptr || o->state != OrderState::kSigning) {
+      store_.release(d.slot);
+      continue;
+    }
+    ++counters_.signed_async;
+    if (d.outcome != SignOutcome::kOk) {
+      store_.release(d.slot);
+      table_.apply(*o, ExecKind::kRejected, now);
+      report(*o, ExecKind::kRejected, {}, {}, TradeStatus::kNone,
+             static_cast<std::uint16_t>(d.outcome == SignOutcome::kUnknownToken ? OmsReason::kUnknownToken
+                                                                                : OmsReason::kSignFailed));
+      continue;
+    }
+    if (o->cancel_pending != 0) {
+      store_.release(d.slot);
+      table_.apply(*o, ExecKind::kCancelled, now);
+      report(*o, ExecKind::kCancelled, {}, {}, TradeStatus::kNone,
+             static_cast<std::uint16_t>(OmsReason::kCancelledBeforeSend));
+      continue;
+    }
+    dispatch(*o, d.slot, now);
+  }
+  if (gateway_ != nullptr) gateway_->poll(now);
+  if (send_pending_ > 0) {
+    table_.for_each([&](Order& o) {
+      if (o.send_pending == 0) return;
+      ++work;
+      if (o.cancel_pending != 0 || now - o.created_ns > cfg_.send_window_ms * kMs) {
+        // Never handed to the socket: provably dead, nothing to reconcile.
+        table_.apply(o, o.cancel_pending != 0 ? ExecKind::kCancelled : ExecKind::kRejected, now);
+        report(o, o.state == OrderState::kCancelled ? ExecKind::kCancelled : ExecKind::kRejected, {}, {},
+               TradeStatus::kNone, static_cast<std::uint16_t>(OmsReason::kNotSent));
+        closed(o);
+        return;
+      }
+      (void)try_send(o, o.send_attempts > 0, now);
+    });
+  }
+  refill_presign(now);
+  cache_.expire(now, [&](std::uint32_t slot) { store_.release(slot); });
+  step_reconcile(now);
+  if (now >= next_retire_ns_) {
+    table_.retire_terminal(now - cfg_.retire_after_ms * kMs);
+    next_retire_ns_ = now + 1'000 * kMs;
+  }
+  return work;
+}
+
+void OmsLogic::set_presign_targets(InstrumentId token, ::polybot::Side side, const Price* prices, std::uint32_t n,
+                                   Qty size, ::polybot::OrderType type, bool post_only) noexcept {
+  for (std::uint32_t i = 0; i < n && targets_n_ < targets_.size(); ++i) {
+    targets_[targets_n_++] = Target{SignKey{token, side, type, static_cast<std::uint8_t>(post_only ? 1 : 0),
+                                            prices[i], size},
+                                    0};
+  }
+}
+
+void OmsLogic::refill_presign(std::int64_t /*now*/) noexcept {
+  for (std::uint32_t i = 0; i < targets_n_; ++i) {
+    Target& t = targets_[i];
+    if (t.in_flight > 0 || cache_.count(t.key) > 0) continue;
+    if (store_.free_count() <= kPresignReserve) return;
+    std::uint32_t slot = 0;
+    if (!store_.acquire(&slot)) return;
+    SignJob job;
+    job.slot = slot;
+    job.tag = 1;
+    job.client = ClientOrderId{i};
+    job.key = t.key;
+    if (signer_.submit(job)) ++t.in_flight;
+    else store_.release(slot);
+  }
+}
+
+// ---- venue answers ----
+
+void OmsLogic::on_order_answer(ClientOrderId id, const OrderAnswer& a) noexcept {
+  Order* o = table_.find(id);
+  if (o == nullptr) return;
+  const std::int64_t now = clock_.now_ns();
+  switch (a.disposition) {
+    case Disposition::kOk:
+      if (table_.apply(*o, ExecKind::kAccepted, now) == Transition::kApplied) {
+        ++counters_.accepted;
+        report(*o, ExecKind::kAccepted);
+      }
+      return;
+    case Disposition::kRejected:
+      if (a.error == VenueError::kDuplicated && o->send_attempts > 1) {
+        // Our identical resend: the venue already has the first copy. Same order, not a second one.
+        if (table_.apply(*o, ExecKind::kAccepted, now) == Transition::kApplied) {
+          ++counters_.accepted;
+          report(*o, ExecKind::kAccepted);
+        }
+        return;
+      }
+      if (table_.apply(*o, ExecKind::kRejected, now) == Transition::kApplied) {
+        ++counters_.rejected;
+        report(*o, ExecKind::kRejected, {}, {}, TradeStatus::kNone, static_cast<std::uint16_t>(a.error));
+        closed(*o);
+      }
+      return;
+    case Disposition::kBackPressure:
+      // 429/425: the venue did not take it. Same bytes again once the limiter allows, within the send window.
+      if (o->send_pending == 0) {
+        o->send_pending = 1;
+        ++send_pending_;
+      }
+      return;
+    case Disposition::kFailClosed:
+      fail_closed_ = true;
+      if (table_.apply(*o, ExecKind::kRejected, now) == Transition::kApplied) {
+        ++counters_.rejected;
+        report(*o, ExecKind::kRejected, {}, {}, TradeStatus::kNone, static_cast<std::uint16_t>(a.error));
+        closed(*o);
+      }
+      return;
+    case Disposition::kUnknown:
+      if (a.error == VenueError::kTransport && o->send_attempts <= cfg_.max_resends &&
+          o->state == OrderState::kSubmitted) {
+        if (try_send(*o, true, now)) return;  // the same signed bytes; the venue dedupes by digest
+      }
+      // Only an order nobody has confirmed is in doubt: the user channel may already have said where it is.
+      if (o->state != OrderState::kSubmitted) return;
+      if (table_.apply(*o, ExecKind::kUnknown, now) == Transition::kApplied) {
+        ++counters_.unknown;
+        report(*o, ExecKind::kUnknown, {}, {}, TradeStatus::kNone, static_cast<std::uint16_t>(a.error));
+      }
+      request_reconcile();
+      return;
+  }
+}
+
+void OmsLogic::on_cancel_answer(const OrderDigest& id, bool cancelled, VenueError /*reason*/) noexcept {
+  Order* o = table_.find(id);
+  if (o == nullptr) return;
+  const std::int64_t now = clock_.now_ns();
+  if (cancelled) {
+    if (table_.apply(*o, ExecKind::kCancelled, now) == Transition::kApplied) {
+      report(*o, ExecKind::kCancelled);
+      closed(*o);
+    }
+    return;
+  }
+  o->cancel_pending = 0;
+  // "already canceled or matched": the user channel or reconciliation tells which.
+  if (!is_terminal(o->state)) request_reconcile();
+}
+
+void OmsLogic::on_cancel_failed(RequestKind /*kind*/, VenueError error) noexcept {
+  if (disposition_of(error) == Disposition::kFailClosed) fail_closed_ = true;
+  request_reconcile();
+}
+
+void OmsLogic::on_heartbeat(bool ok, VenueError error) noexcept {
+  if (!ok && (error == VenueError::kUnauthorized || error == VenueError::kForbidden)) fail_closed_ = true;
+}
+
+void OmsLogic::on_order(const UserOrderEvent& ev) noexcept {
+  Order* o = table_.find(ev.id);
+  if (o == nullptr) {
+    ++counters_.stray_events;
+    return;
+  }
+  const std::int64_t now = clock_.now_ns();
+  if (ev.type == UserOrderType::kCancellation || ev.status == UserOrderStatus::kCanceled ||
+      ev.status == UserOrderStatus::kInvalid) {
+    if (table_.apply(*o, ExecKind::kCancelled, now) == Transition::kApplied) {
+      report(*o, ExecKind::kCancelled);
+      closed(*o);
+    }
+    return;
+  }
+  if (ev.type == UserOrderType::kPlacement || ev.status == UserOrderStatus::kLive) {
+    if (table_.apply(*o, ExecKind::kAccepted, now) == Transition::kApplied) {
+      ++counters_.accepted;
+      report(*o, ExecKind::kAccepted);
+    }
+  }
+  // UPDATE / MATCHED: the quantities come with the trade events.
+}
+
+void OmsLogic::on_trade(const UserTradeEvent& ev) noexcept {
+  const std::int64_t now = clock_.now_ns();
+  attribute_fills(ev, cfg_.api_key, cfg_.funder_address, [&](const OurFill& f) {
+    Order* o = table_.find(f.order);
+    if (o == nullptr) {
+      ++counters_.stray_events;
+      return;
+    }
+    switch (ledger_.record(FillLedger::key(ev.trade_id, o->venue_key()), ev.status)) {
+      case FillAction::kCount:
+        if (table_.apply_fill(*o, f.qty, f.price, now) != Transition::kApplied) return;
+        ++counters_.fills;
+        report(*o, exec_kind_of(o->state), f.qty, f.price, ev.status);
+        if (is_terminal(o->state)) closed(*o);
+        return;
+      case FillAction::kAdvance:
+        report(*o, exec_kind_of(o->state), Qty{}, f.price, ev.status);
+        return;
+      case FillAction::kReverse:
+        (void)table_.apply_fill(*o, -f.qty, f.price, now);
+        report(*o, exec_kind_of(o->state), -f.qty, f.price, TradeStatus::kFailed);
+        return;
+      case FillAction::kDuplicate:
+      case FillAction::kIgnore:
+        ++counters_.duplicate_fills;
+        return;
+    }
+  });
+}
+
+void OmsLogic::on_gap(bool open) noexcept {
+  if (!open) {
+    user_channel_dropped_ = true;
+    return;
+  }
+  if (user_channel_dropped_) request_reconcile();  // events may have been missed while it was down
+  user_channel_dropped_ = false;
+}
+
+// ---- reconciliation ----
+
+void OmsLogic::step_reconcile(std::int64_t now) noexcept {
+  if (gateway_ == nullptr || phase_ != ReconcilePhase::kIdle || !reconcile_wanted_ || now < next_reconcile_ns_) return;
+  if (gateway_->query_open_orders() != SendStatus::kSent) return;
+  reconcile_wanted_ = false;
+  reconciler_.begin();
+  phase_ = ReconcilePhase::kOpenOrders;
+}
+
+void OmsLogic::on_open_order(const VenueOpenOrder& o) noexcept {
+  (void)reconciler_.add_open(o.id, o.original_size, o.size_matched);
+}
+
+void OmsLogic::on_query_answer(RequestKind kind, VenueError error, std::string_view body) noexcept {
+  if (phase_ == ReconcilePhase::kIdle) return;
+  if (error != VenueError::kNone) {
+    phase_ = ReconcilePhase::kIdle;
+    reconcile_wanted_ = true;
+    next_reconcile_ns_ = clock_.now_ns() + cfg_.reconcile_retry_ms * kMs;
+    return;
+  }
+  if (kind == RequestKind::kDataOrders && phase_ == ReconcilePhase::kOpenOrders) {
+    std::string_view cursor;
+    if (state_parser_.parse_orders(body, *this, &cursor) != RestParseStatus::kOk ||
+        (!cursor.empty() && cursor != "LTE=")) {
+      // Malformed, or more pages than this version walks: a difference we cannot rule out.
+      ++counters_.unexplained;
+      reconcile_clean_ = false;
+      phase_ = ReconcilePhase::kIdle;
+      reconcile_wanted_ = true;
+      next_reconcile_ns_ = clock_.now_ns() + cfg_.reconcile_retry_ms * kMs;
+      return;
+    }
+    const std::int64_t after = started_ns_ / 1'000'000'000 - cfg_.trades_lookback_s;
+    if (gateway_->query_trades(after) != SendStatus::kSent) {
+      phase_ = ReconcilePhase::kIdle;
+      reconcile_wanted_ = true;
+      return;
+    }
+    phase_ = ReconcilePhase::kTrades;
+    return;
+  }
+  if (kind == RequestKind::kDataTrades && phase_ == ReconcilePhase::kTrades) {
+    TradeCollector tc;
+    tc.rec = &reconciler_;
+    tc.api_key = cfg_.api_key;
+    tc.funder = cfg_.funder_address;
+    std::string_view cursor;
+    const bool ok = state_parser_.parse_trades(body, tc, &cursor) == RestParseStatus::kOk &&
+                    (cursor.empty() || cursor == "LTE=");
+    phase_ = ReconcilePhase::kIdle;
+    ++counters_.reconciliations;
+    strays_n_ = 0;
+    const ReconcileReport rep = reconciler_.finish(table_, clock_.now_ns(), *this);
+    reconcile_clean_ = ok && rep.clean();
+    if (!reconcile_clean_) {
+      ++counters_.unexplained;
+      reconcile_wanted_ = true;  // look again: a race with live events clears on the next pass
+      next_reconcile_ns_ = clock_.now_ns() + cfg_.reconcile_retry_ms * kMs;
+    }
+    if (strays_n_ > 0) (void)gateway_->cancel_many(strays_.data(), strays_n_);
+    ExecReport summary{};
+    summary.hdr.type = ExecReport::kType;
+    summary.kind = ExecKind::kReconciled;
+    summary.venue_reason = static_cast<std::uint16_t>(rep.unexplained + (ok ? 0 : 1));
+    emit(summary);
+  }
+}
+
+void OmsLogic::on_finding(ReconcileFinding what, Order* o, const OrderDigest& digest, Qty qty,
+                          Price price) noexcept {
+  switch (what) {
+    case ReconcileFinding::kMissingFill:
+      ++counters_.fills;
+      report(*o, exec_kind_of(o->state), qty, price, TradeStatus::kNone);
+      if (is_terminal(o->state)) closed(*o);
+      return;
+    case ReconcileFinding::kConfirmedLive:
+      report(*o, ExecKind::kAccepted);
+      return;
+    case ReconcileFinding::kClosedFilled:
+      closed(*o);
+      return;
+    case ReconcileFinding::kClosedCancelled:
+      report(*o, ExecKind::kCancelled);
+      closed(*o);
+      return;
+    case ReconcileFinding::kNeverArrived:
+      report(*o, ExecKind::kRejected, {}, {}, TradeStatus::kNone, static_cast<std::uint16_t>(OmsReason::kProvenDead));
+      closed(*o);
+      return;
+    case ReconcileFinding::kStrayCancelled:
+      if (strays_n_ < strays_.size()) strays_[strays_n_++] = digest;
+      return;
+    case ReconcileFinding::kStrayUnexplained:
+    case ReconcileFinding::kOverCounted:
+    case ReconcileFinding::kBalanceMismatch:
+    case ReconcileFinding::kClosedButOpen:
+      return;
+  }
+}
+
+}  // namespace polybot::oms

@@ -1,0 +1,181 @@
+// OmsLogic: the real oms stage. Turns OrderRequests into signed orders on the wire and venue answers into
+// ExecReports, keeping the order table (lifecycle), the fill ledger, reconciliation and the pre-signed cache.
+//   * A new order is journaled before its bytes go out: ExecReport kSubmitted (with the venue key, the first 8
+//     bytes of the EIP-712 digest known before sending) is emitted, then the signed body is handed to the socket.
+//   * Signing never runs on this thread: a pre-signed cache hit goes straight out; a miss is signed by the
+//     SigningService's helper thread and sent when the signature comes back.
+//   * A resend is the same signed bytes (transport failure before an answer); nothing is re-signed until the
+//     first order is proven dead (rejected by the venue, or absent from the venue after reconciliation).
+//   * A timeout puts the order in Unknown: new orders on that market are refused until reconciliation resolves it;
+//     any unexplained difference, a failed heartbeat or an auth failure refuses every new order (fail closed).
+// Venue answers arrive through the GatewayListener / UserChannelListener callbacks, on the same (oms) thread.
+// No allocation after construction; never blocks; no exception leaves it.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string>
+
+#include "core/stage.hpp"
+#include "oms/gateway/clob_gateway.hpp"
+#include "oms/lifecycle/fill_ledger.hpp"
+#include "oms/lifecycle/order_table.hpp"
+#include "oms/presign/market_directory.hpp"
+#include "oms/presign/presign_cache.hpp"
+#include "oms/presign/signing_service.hpp"
+#include "oms/reconcile/reconciler.hpp"
+#include "oms/reconcile/venue_state_parser.hpp"
+#include "oms/user_channel/user_channel.hpp"
+
+namespace polybot::oms {
+
+// Why the oms itself refused or closed an order: ExecReport::venue_reason values >= 100 (venue codes are < 100).
+enum class OmsReason : std::uint16_t {
+  kNone = 0,
+  kHalted = 100,
+  kFailClosed = 101,       // an unexplained difference or an auth/config failure: operator or reconcile clears
+  kHeartbeatDown = 102,
+  kMarketUnknown = 103,    // an order on this market is Unknown
+  kReconciling = 104,
+  kTableFull = 105,
+  kNoSignSlot = 106,
+  kSignFailed = 107,       // amounts / signing refused before anything was sent
+  kUnknownToken = 108,
+  kNotSent = 109,          // back-pressure outlasted the send window: never handed to the socket
+  kProvenDead = 110,       // reconciliation: the venue never had it
+  kDuplicateClientId = 111,
+  kCancelledBeforeSend = 112,
+};
+
+struct OmsConfig {
+  std::uint32_t max_orders = 4096;
+  std::uint32_t signed_slots = 1024;
+  std::int64_t presign_max_age_ms = 15'000;
+  std::int64_t send_window_ms = 2'000;       // how long a signed order may wait for back-pressure to clear
+  std::uint32_t max_resends = 1;             // identical resends after a transport failure
+  std::int64_t retire_after_ms = 60'000;     // terminal orders leave the table after this
+  bool reconcile_on_start = true;
+  bool require_heartbeat = true;
+  std::int64_t trades_lookback_s = 3'600;
+  std::int64_t reconcile_retry_ms = 1'000;   // after an unclean or failed reconciliation
+  ReconcileConfig reconcile;
+  std::string api_key;                       // fill attribution (maker orders' owner)
+  std::string funder_address;                // fill attribution (maker_address), may be empty
+};
+
+struct OmsCounters {
+  std::uint64_t orders = 0;
+  std::uint64_t refused = 0;
+  std::uint64_t presign_hits = 0;
+  std::uint64_t presign_misses = 0;
+  std::uint64_t signed_async = 0;
+  std::uint64_t submitted = 0;
+  std::uint64_t resends = 0;
+  std::uint64_t accepted = 0;
+  std::uint64_t rejected = 0;
+  std::uint64_t unknown = 0;
+  std::uint64_t fills = 0;
+  std::uint64_t duplicate_fills = 0;
+  std::uint64_t cancels = 0;
+  std::uint64_t reconciliations = 0;
+  std::uint64_t unexplained = 0;
+  std::uint64_t stray_events = 0;
+  std::uint64_t emit_failures = 0;
+};
+
+enum class ReconcilePhase : std::uint8_t { kIdle = 0, kOpenOrders = 1, kTrades = 2 };
+
+class OmsLogic final : public StageLogic, public GatewayListener, public UserChannelListener, public ReconcileSink,
+                       private VenueOpenOrderSink {
+ public:
+  // All referents outlive the logic. `gateway` may be null (replay/tests without a venue: orders stop at
+  // Submitted). `out` receives every ExecReport produced from venue callbacks (on_input uses its own emitter).
+  OmsLogic(OmsConfig cfg, const MarketDirectory& markets, SignedOrderStore& store, SigningService& signer,
+           ClobGateway* gateway, const Clock& clock, Emitter& out);
+
+  [[nodiscard]] Stage stage() const noexcept override { return Stage::kOms; }
+  void on_input(const Envelope& in, const Clock& clock, Emitter& out) noexcept override;
+
+  // Periodic work on the oms thread: signatures back from the helper, heartbeats, pending sends, presign
+  // refills and expiry, reconciliation steps, retirement. Returns the amount of work done.
+  int poll(std::int64_t now_ns) noexcept;
+
+  // The prices a strategy will likely need next for a token/side: one pre-signed order is kept for each.
+  void set_presign_targets(InstrumentId token, ::polybot::Side side, const Price* prices, std::uint32_t n, Qty size,
+                           ::polybot::OrderType type, bool post_only) noexcept;
+  void clear_presign_targets() noexcept { targets_n_ = 0; }
+
+  void request_reconcile() noexcept { reconcile_wanted_ = true; }
+  [[nodiscard]] bool reconciling() const noexcept { return phase_ != ReconcilePhase::kIdle || reconcile_wanted_; }
+  [[nodiscard]] bool fail_closed() const noexcept { return fail_closed_; }
+  // Whether a new order on `market` would be admitted now (and why not).
+  [[nodiscard]] OmsReason gate(MarketId market, std::int64_t now_ns) const noexcept;
+  [[nodiscard]] const OrderTable& table() const noexcept { return table_; }
+  [[nodiscard]] OrderTable& table() noexcept { return table_; }
+  [[nodiscard]] const OmsCounters& counters() const noexcept { return counters_; }
+  [[nodiscard]] const PresignCache& presign() const noexcept { return cache_; }
+
+  // GatewayListener
+  void on_order_answer(ClientOrderId id, const OrderAnswer& a) noexcept override;
+  void on_cancel_answer(const OrderDigest& id, bool cancelled, VenueError reason) noexcept override;
+  void on_cancel_failed(RequestKind kind, VenueError error) noexcept override;
+  void on_query_answer(RequestKind kind, VenueError error, std::string_view body) noexcept override;
+  void on_heartbeat(bool ok, VenueError error) noexcept override;
+  // UserChannelListener
+  void on_order(const UserOrderEvent& ev) noexcept override;
+  void on_trade(const UserTradeEvent& ev) noexcept override;
+  void on_gap(bool open) noexcept override;
+  // ReconcileSink
+  void on_finding(ReconcileFinding what, Order* order, const OrderDigest& digest, Qty qty,
+                  Price price) noexcept override;
+
+ private:
+  void on_open_order(const VenueOpenOrder& o) noexcept override;
+  void new_order(const OrderRequest& req, std::int64_t now) noexcept;
+  void cancel_order(const OrderRequest& req, std::int64_t now) noexcept;
+  void dispatch(Order& o, std::uint32_t slot, std::int64_t now) noexcept;
+  bool try_send(Order& o, bool resend, std::int64_t now) noexcept;
+  void report(const Order& o, ExecKind kind, Qty last_qty = Qty{}, Price last_price = Price{},
+              TradeStatus ts = TradeStatus::kNone, std::uint16_t reason = 0) noexcept;
+  void refuse(const OrderRequest& req, OmsReason why) noexcept;
+  void closed(Order& o) noexcept;  // a terminal transition: free its signed slot
+  void step_reconcile(std::int64_t now) noexcept;
+  void refill_presign(std::int64_t now) noexcept;
+  void emit(ExecReport& r) noexcept;
+
+  OmsConfig cfg_;
+  const MarketDirectory& markets_;
+  SignedOrderStore& store_;
+  SigningService& signer_;
+  ClobGateway* gateway_;
+  const Clock& clock_;
+  Emitter& out_;
+  Emitter* in_call_ = nullptr;   // the on_input emitter while inside on_input
+  OrderTable table_;
+  FillLedger ledger_;
+  PresignCache cache_;
+  Reconciler reconciler_;
+  VenueStateParser state_parser_;
+  OmsCounters counters_{};
+  bool halted_ = false;
+  bool fail_closed_ = false;
+  bool reconcile_wanted_ = false;
+  bool reconcile_clean_ = false;
+  bool user_channel_dropped_ = false;
+  ReconcilePhase phase_ = ReconcilePhase::kIdle;
+  std::int64_t started_ns_ = 0;
+  std::int64_t next_retire_ns_ = 0;
+  std::int64_t next_reconcile_ns_ = 0;
+  std::uint32_t send_pending_ = 0;  // orders signed but not yet handed to the socket (back-pressure)
+
+  struct Target {
+    SignKey key{};
+    std::uint32_t in_flight = 0;
+  };
+  std::array<Target, 32> targets_{};
+  std::uint32_t targets_n_ = 0;
+  std::array<OrderDigest, 64> strays_{};
+  std::uint32_t strays_n_ = 0;
+};
+
+}  // namespace polybot::oms
