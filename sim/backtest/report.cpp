@@ -92,7 +92,9 @@ bool write_file(const std::filesystem::path& p, const std::string& text) {
 }
 
 std::string svg_plot(const BacktestResult& r) {
-  const double W = 900, H = 420, L = 70, R = 20, T = 40, B = 50;
+  // Legend rows of three below the plot; the plot keeps its size whatever the number of strategies.
+  const double legend_rows = static_cast<double>((r.stats.size() + 2) / 3);
+  const double W = 900, L = 70, R = 20, T = 40, B = 30 + 18 * legend_rows, H = 380 + B;
   std::int64_t t0 = r.first_ns, t1 = r.last_ns;
   double lo = r.capital.to_double(), hi = lo;
   for (const auto& p : r.equity) {
@@ -124,7 +126,7 @@ std::string svg_plot(const BacktestResult& r) {
   for (int i = 0; i <= 4; ++i) {
     const std::int64_t t = t0 + (t1 - t0) * i / 4;
     s << "<text x=\"" << num(x(t), 1) << "\" y=\"" << H - B + 18 << "\" text-anchor=\"middle\">"
-      << civil(t / 1'000'000'000).substr(5, 11) << "</text>\n";
+      << civil(t / 1'000'000'000).substr(0, 16) << "</text>\n";
   }
   s << "<line x1=\"" << L << "\" x2=\"" << W - R << "\" y1=\"" << num(y(r.capital.to_double()), 1) << "\" y2=\""
     << num(y(r.capital.to_double()), 1) << "\" stroke=\"#888\" stroke-dasharray=\"4 4\"/>\n";
@@ -143,7 +145,8 @@ std::string svg_plot(const BacktestResult& r) {
       first = false;
     }
     s << "\"/>\n";
-    s << "<text x=\"" << L + 10 + 160 * static_cast<double>(k) << "\" y=\"" << H - 12 << "\" fill=\"" << color << "\">"
+    s << "<text x=\"" << L + 270 * static_cast<double>(k % 3) << "\" y=\""
+      << H - B + 38 + 18 * static_cast<double>(k / 3) << "\" fill=\"" << color << "\">"
       << r.stats[k].name << " (net " << r.stats[k].net_pnl.to_string() << ")</text>\n";
   }
   s << "</svg>\n";
