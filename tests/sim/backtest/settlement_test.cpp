@@ -100,6 +100,37 @@ TEST(Settlement, WindowWhoseDecidingReportIsMissingStaysUnsettled) {
   EXPECT_EQ(s2.outcome, Outcome::kNone);
 }
 
+// Three real windows of 2026-07-24 (tests/data/backtest/fixtures-2026-07-24) where the recording has no report
+// at end_sec and "the latest report at or before end_sec" — the dataset author's wording — contradicts
+// Polymarket's own resolution. The exact rule leaves them unsettled instead.
+TEST(Settlement, LatestAtOrBeforeWouldHaveSettledThreeRealWindowsWrongly) {
+  const std::string dir = kDir + "fixtures-2026-07-24/";
+  auto w = read_market_list(dir + "latest_rule_counterexamples.markets.jsonl");
+  ASSERT_TRUE(w.has_value()) << w.error().message;
+  auto r = read_chainlink_csv(dir + "latest_rule_counterexamples.chainlink.csv");
+  ASSERT_TRUE(r.has_value()) << r.error().message;
+  ASSERT_EQ(w->size(), 3u);
+  const RefSeries series(*r);
+  for (const auto& m : *w) {
+    ASSERT_TRUE(m.strike.has_value()) << m.slug;
+    ASSERT_NE(m.venue_outcome, Outcome::kNone);
+    // Our rule: the strike report is there and matches strike_value; the deciding report is not.
+    ASSERT_NE(series.at(m.start_s * 1000), nullptr) << m.slug;
+    EXPECT_EQ(series.at(m.start_s * 1000)->value, *m.strike) << m.slug;
+    const Settlement s = settle(m, series);
+    EXPECT_EQ(s.status, SettleStatus::kNoFinalReport) << m.slug;
+    EXPECT_EQ(s.outcome, Outcome::kNone) << m.slug;
+    // The rule we rejected: the latest report at or before end_sec.
+    const RefReport* latest = nullptr;
+    for (const auto& [ts, rep] : series.reports()) {
+      if (ts <= m.end_s * 1000) latest = &rep;
+    }
+    ASSERT_NE(latest, nullptr);
+    const Outcome guess = latest->value >= *m.strike ? Outcome::kUp : Outcome::kDown;
+    EXPECT_NE(guess, m.venue_outcome) << m.slug << ": the latest-at-or-before guess would have been right";
+  }
+}
+
 MarketWindow window(std::optional<E18> strike) {
   MarketWindow w;
   w.slug = "btc-updown-5m-1000200";
