@@ -23,7 +23,8 @@ struct BookLevel {
   Price msg_best_ask;
   BookSide side = BookSide::kBid;
   Venue venue = Venue::kPolymarket;
-  std::uint8_t pad_[30]{};
+  std::uint8_t has_top = 0;  // 1: msg_best_bid/msg_best_ask were in the message (0 there then means "empty side")
+  std::uint8_t pad_[29]{};
 };
 POLYBOT_MESSAGE(BookLevel);
 
@@ -37,7 +38,9 @@ struct BookSnapshot {
   std::uint64_t hash_prefix = 0;  // first 8 bytes of the venue's book hash, 0 if none
   SnapshotPhase phase = SnapshotPhase::kBegin;
   Venue venue = Venue::kPolymarket;
-  std::uint8_t pad_[46]{};
+  std::uint8_t from_rest = 0;   // 1: a REST /book response, 0: a WebSocket `book` event
+  std::uint8_t hash_check = 0;  // 0: not checked, 1: the recomputed hash matched, 2: it did not
+  std::uint8_t pad_[44]{};
 };
 POLYBOT_MESSAGE(BookSnapshot);
 
@@ -106,7 +109,11 @@ struct RefPrice {
   std::uint64_t value_e18_lo = 0;
   std::int64_t feed_ts_ms = 0;    // the report's own time
   Venue venue = Venue::kChainlink;
-  std::uint8_t pad_[31]{};
+  std::uint8_t is_twap = 0;       // 1: a TWAP print (PolyBolt price.crypto.twap / RTDS twap topics)
+  std::uint8_t is_snapshot = 0;   // 1: part of a subscribe back-fill, not a live update
+  std::uint8_t pad0_[5]{};
+  std::uint64_t seq = 0;          // PolyBolt per-channel sequence (0: the source has none)
+  std::uint8_t pad_[16]{};
 };
 POLYBOT_MESSAGE(RefPrice);
 

@@ -1,0 +1,56 @@
+// BinanceParser: Binance spot/futures market data -> messages on a MarketSink. Combined-stream envelopes
+// {"stream":"<symbol>@<kind>","data":{...}} for bookTicker, aggTrade, trade, diff depth (@depth, @depth@100ms,
+// @depth@0ms), partial depth (@depth5/10/20[@100ms]) and kline_<i>; REST /api/v3/depth snapshots and
+// /api/v3/klines arrays. Prices are UsdPrice raw (1e-8), quantities BtcQty raw (1e-8), parsed exactly from the
+// decimal strings. Symbols resolve through an InstrumentTable keyed by the upper-case symbol ("BTCUSDT").
+// One parser per thread, reused; allocates in the constructor only. Never throws.
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
+#include <simdjson.h>
+
+#include "feed/instrument_table.hpp"
+#include "feed/parse/json_support.hpp"
+#include "feed/parse/market_sink.hpp"
+#include "feed/parse/parse_status.hpp"
+
+namespace polybot::feed {
+
+class BinanceParser {
+ public:
+  static constexpr std::size_t kMaxLevels = 10000;  // per side; REST depth answers at most 5000
+
+  explicit BinanceParser(InstrumentTable& symbols, std::size_t max_frame = 1u << 20);
+
+  // One WebSocket text frame (a combined-stream envelope).
+  ParseStatus parse(std::string_view frame, std::int64_t recv_ns, MarketSink& sink) noexcept;
+  // GET /api/v3/depth for `symbol` (the response does not name it).
+  ParseStatus parse_rest_depth(std::string_view body, InstrumentId symbol, std::int64_t recv_ns,
+                               MarketSink& sink) noexcept;
+  // GET /api/v3/klines for `symbol`; a bar is closed when its close time is before now_ms.
+  ParseStatus parse_rest_klines(std::string_view body, InstrumentId symbol, std::int64_t now_ms,
+                                std::int64_t recv_ns, MarketSink& sink) noexcept;
+
+  [[nodiscard]] const ParseStats& stats() const noexcept { return stats_; }
+
+ private:
+  enum class StreamKind : std::uint8_t { kUnknown, kBookTicker, kAggTrade, kTrade, kDepthDiff, kDepthPartial, kKline };
+  static StreamKind classify(std::string_view stream) noexcept;
+  ParseStatus parse_data(StreamKind kind, InstrumentId symbol, detail::od::value& data, std::int64_t recv_ns,
+                         MarketSink& sink) noexcept;
+  ParseStatus read_levels(detail::od::value& v, std::vector<book::DepthLevel>& out, std::size_t& n) noexcept;
+  ParseStatus parse_kline_object(detail::od::value& k, InstrumentId symbol, std::int64_t event_ms,
+                                 std::int64_t recv_ns, MarketSink& sink) noexcept;
+  InstrumentId symbol_of(std::string_view stream) noexcept;
+
+  InstrumentTable& symbols_;
+  detail::PaddedBuffer input_;
+  simdjson::ondemand::parser parser_;
+  std::vector<book::DepthLevel> bids_, asks_;
+  ParseStats stats_;
+};
+
+}  // namespace polybot::feed
