@@ -55,6 +55,46 @@ bool iequals(std::string_view a, std::string_view b) noexcept {
   return true;
 }
 constexpr std::size_t kMaxHeaders = 64;
+constexpr std::size_t kHeaderArenaBytes = 32U << 10;
+
+// Bump allocator for the response header fields of one response: reset before each response, deallocation is
+// a no-op; when a response's headers outgrow the block, the excess goes to the heap (counted nowhere, rare).
+struct Arena {
+  std::unique_ptr<unsigned char[]> mem = std::make_unique<unsigned char[]>(kHeaderArenaBytes);
+  std::size_t used = 0;
+};
+
+template <class T>
+class ArenaAllocator {
+ public:
+  using value_type = T;
+  explicit ArenaAllocator(Arena* a) noexcept : a_(a) {}
+  template <class U>
+  ArenaAllocator(const ArenaAllocator<U>& o) noexcept : a_(o.arena()) {}  // NOLINT
+  T* allocate(std::size_t n) {
+    constexpr std::size_t kAlign = alignof(std::max_align_t);
+    const std::size_t bytes = (n * sizeof(T) + kAlign - 1) / kAlign * kAlign;
+    if (alignof(T) <= kAlign && a_->used + bytes <= kHeaderArenaBytes) {
+      T* p = reinterpret_cast<T*>(a_->mem.get() + a_->used);
+      a_->used += bytes;
+      return p;
+    }
+    return static_cast<T*>(::operator new(n * sizeof(T)));
+  }
+  void deallocate(T* p, std::size_t) noexcept {
+    const auto* b = reinterpret_cast<const unsigned char*>(p);
+    if (b >= a_->mem.get() && b < a_->mem.get() + kHeaderArenaBytes) return;
+    ::operator delete(p);
+  }
+  [[nodiscard]] Arena* arena() const noexcept { return a_; }
+  template <class U>
+  bool operator==(const ArenaAllocator<U>& o) const noexcept {
+    return a_ == o.arena();
+  }
+
+ private:
+  Arena* a_;
+};
 constexpr std::size_t kReadChunk = 64U << 10;
 }  // namespace
 
@@ -110,7 +150,7 @@ struct Slot {
 template <bool kTls>
 class Client final : public HttpClient::Impl, public std::enable_shared_from_this<Client<kTls>> {
   using Stream = typename HttpStreamOf<kTls>::type;
-  using Parser = http::response_parser<http::span_body<char>>;
+  using Parser = http::response_parser<http::span_body<char>, ArenaAllocator<char>>;
 
  public:
   Client(IoLoop& loop, const TlsClientContext* tls, HttpClientConfig cfg, Url url, HttpHandler& handler)
@@ -320,11 +360,14 @@ class Client final : public HttpClient::Impl, public std::enable_shared_from_thi
     busy_ = true;
     bytes_seen_ = 0;
     Slot& slot = slots_[head_];
-    parser_.emplace();
+    parser_.reset();
+    arena_.used = 0;
+    parser_.emplace(std::piecewise_construct,
+                    std::make_tuple(http::span_body<char>::value_type(body_mem_.get(), cfg_.max_response_body_bytes)),
+                    std::make_tuple(ArenaAllocator<char>(&arena_)));
     parser_->eager(true);
     parser_->body_limit(cfg_.max_response_body_bytes);
     parser_->header_limit(static_cast<std::uint32_t>(cfg_.max_response_header_bytes));
-    parser_->get().body() = http::span_body<char>::value_type(body_mem_.get(), cfg_.max_response_body_bytes);
     if (slot.method == HttpMethod::kHead) parser_->skip(true);
     reused_ = requests_on_conn_ > 0;
     ++requests_on_conn_;
@@ -508,6 +551,7 @@ class Client final : public HttpClient::Impl, public std::enable_shared_from_thi
   std::unique_ptr<char[]> rmem_;
   detail::StaticBuffer rbuf_;
   std::unique_ptr<char[]> body_mem_;
+  Arena arena_;
   std::optional<Parser> parser_;
   std::array<HttpHeader, kMaxHeaders> headers_{};
 };

@@ -12,12 +12,13 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core/flat_static_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
-#include <boost/beast/ssl/ssl_stream.hpp>
+#include <boost/asio/bind_allocator.hpp>
 #include <boost/beast/websocket/ssl.hpp>
 #include <boost/beast/websocket/stream.hpp>
 #include <chrono>
 
 #include "core/clock.hpp"
+#include "core/net/detail/coalescing_stream.hpp"
 #include "core/net/detail/common.hpp"
 #include "core/net/io_loop.hpp"
 #include "core/net/tls_context.hpp"
@@ -135,7 +136,8 @@ template <bool kTls>
 struct StreamOf;
 template <>
 struct StreamOf<true> {
-  using type = websocket::stream<beast::ssl_stream<beast::tcp_stream>>;
+  // Not beast::ssl_stream: its flat_stream allocates per coalesced write (see coalescing_stream.hpp).
+  using type = websocket::stream<detail::CoalescingStream<asio::ssl::stream<beast::tcp_stream>>>;
 };
 template <>
 struct StreamOf<false> {
@@ -213,9 +215,11 @@ class Session final : public WsClient::Impl, public std::enable_shared_from_this
     if (ping_pending_) {
       ping_pending_ = false;
       writing_ = true;
-      ws_->async_ping({}, [self = self(), ws = ws_, gen = gen_](const error_code& ec) {
-        self->on_write(ec, 0, gen, false);
-      });
+      // Beast allocates the ping frame's state through the handler's allocator: give it our one slot.
+      ws_->async_ping({}, asio::bind_allocator(detail::SlotAllocator<void>(&ping_slot_),
+                                               [self = self(), ws = ws_, gen = gen_](const error_code& ec) {
+                                                 self->on_write(ec, 0, gen, false);
+                                               }));
       return;
     }
     if (count_ == 0) return;
@@ -262,13 +266,13 @@ class Session final : public WsClient::Impl, public std::enable_shared_from_this
     beast::get_lowest_layer(*ws_).socket().set_option(tcp::no_delay(true), ignored);
     if constexpr (kTls) {
       state_ = WsState::kTlsHandshake;
-      if (!detail::set_peer_identity(ws_->next_layer().native_handle(), url_.host)) {
+      auto& tls = ws_->next_layer().next_layer();
+      if (!detail::set_peer_identity(tls.native_handle(), url_.host)) {
         return fail(NetError::kTlsSetup, "cannot set SNI / verified host name");
       }
-      ws_->next_layer().async_handshake(asio::ssl::stream_base::client,
-                                        [self = self(), ws = ws_, gen](const error_code& ec2) {
-                                          self->on_tls(ec2, gen);
-                                        });
+      tls.async_handshake(asio::ssl::stream_base::client, [self = self(), ws = ws_, gen](const error_code& ec2) {
+        self->on_tls(ec2, gen);
+      });
     } else {
       ws_handshake();
     }
@@ -279,7 +283,7 @@ class Session final : public WsClient::Impl, public std::enable_shared_from_this
     if constexpr (kTls) {
       if (ec) {
         std::string why = ec.message();
-        const NetError e = detail::classify_handshake(ws_->next_layer().native_handle(), why);
+        const NetError e = detail::classify_handshake(ws_->next_layer().next_layer().native_handle(), why);
         return fail(e, why);
       }
     }
@@ -489,6 +493,7 @@ class Session final : public WsClient::Impl, public std::enable_shared_from_this
 
   asio::ssl::context* ssl_ctx_;
   std::shared_ptr<Ws> ws_;
+  detail::HandlerSlot ping_slot_;
 };
 
 }  // namespace
