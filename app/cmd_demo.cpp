@@ -9,6 +9,8 @@
 #include "app/cli.hpp"
 #include "app/pipeline/pipeline.hpp"
 #include "core/clock.hpp"
+#include "journal/journal_recorder.hpp"
+#include "journal/segment_file.hpp"
 
 namespace polybot::app {
 
@@ -43,14 +45,37 @@ int run_demo(const DemoOptions& o) {
       return 2;
     }
   }
+  // Journal every stage into DIR/journal/. The config is written first, so a run killed with SIGKILL at any
+  // moment can still be verified, dumped and replayed.
+  std::unique_ptr<journal::JournalRecorder> recorder;
+  if (!o.out.empty()) {
+    const std::string jdir = o.out + "/journal";
+    std::error_code ec;
+    for (const auto& stream : journal::list_streams(jdir)) {
+      for (const auto& seg : journal::list_segments(jdir, stream)) std::filesystem::remove(seg.path, ec);
+    }
+    std::filesystem::create_directories(jdir, ec);
+    std::ofstream(jdir + "/pipeline.toml") << cfg->text;
+    auto rec = journal::JournalRecorder::open(journal::RecorderOptions{jdir});
+    if (!rec) {
+      std::fprintf(stderr, "polybot demo: --out \"%s\": journal: %s\n", o.out.c_str(), rec.error().message().c_str());
+      return 1;
+    }
+    recorder = std::move(*rec);
+  }
   Runner::install_signal_handlers();
   LiveClock clock;
   std::fprintf(stdout, "clock: %s%s\n", clock.source() == LiveClock::Source::kTsc ? "TSC" : "clock_gettime",
                clock.source() == LiveClock::Source::kTsc
                    ? (" (" + std::to_string(clock.tsc_ghz()).substr(0, 5) + " GHz)").c_str()
                    : "");
-  Pipeline pipeline(*cfg, std::move(*rows), clock, nullptr);
+  Pipeline pipeline(*cfg, std::move(*rows), clock, recorder.get());
   const PipelineReport report = pipeline.run();
+  if (recorder) {
+    recorder->close();
+    std::fprintf(stdout, "journal written to %s/journal (%llu records not journaled)\n", o.out.c_str(),
+                 static_cast<unsigned long long>(recorder->failed()));
+  }
   print_report(stdout, *cfg, report);
   if (!o.out.empty()) {
     const std::string path = o.out + "/report.txt";

@@ -13,8 +13,9 @@ namespace {
 constexpr std::size_t kTsConsumed = offsetof(MsgHeader, ts_consumed);
 constexpr std::size_t kTsProduced = offsetof(MsgHeader, ts_produced);
 
-// Stamps like StageAgent::emit: producer, seq, cause/recv/origin inherited from the current input, ts_consumed
-// cleared, ts_produced from the (replay) clock.
+// Stamps like StageAgent::emit (core/stage_agent.cpp): producer, seq, cause/recv/origin/exch inherited from the
+// current input when zero, ts_consumed cleared, ts_produced from the replay clock. Replay_test runs the real
+// StageAgent against this emitter, so a change to the live stamping that is not mirrored here fails there.
 class ReplayEmitter final : public Emitter {
  public:
   ReplayEmitter(Stage stage, const Clock& clock) : stage_(stage), clock_(clock) {}
@@ -26,6 +27,7 @@ class ReplayEmitter final : public Emitter {
       if (h.cause_seq == 0) h.cause_seq = current_->hdr.seq;
       if (h.ts_recv == 0) h.ts_recv = current_->hdr.ts_recv;
       if (h.ts_origin == 0) h.ts_origin = current_->hdr.ts_origin;
+      if (h.ts_exch == 0) h.ts_exch = current_->hdr.ts_exch;
     }
     h.ts_consumed = 0;
     h.ts_produced = clock_.now_ns();

@@ -79,6 +79,8 @@ void run_live(const std::string& dir, StageLogic& logic, int n) {
     k.hdr.seq = static_cast<std::uint64_t>(i);
     k.hdr.instrument = InstrumentId{1};
     k.hdr.ts_recv = 1'700'000'000'000'000'000 + i;
+    k.hdr.ts_exch = 1'600'000'000'000'000'000 + i * 60'000'000'000LL;  // every field the emitter may inherit
+    k.hdr.ts_origin = k.hdr.ts_recv - 5;
     k.hdr.ts_produced = clock.now_ns();
     k.close = UsdPrice::from_raw(8'700'000'000'000 + i * 12345);
     Envelope e = Envelope::of(k);
