@@ -21,7 +21,7 @@ namespace {
 constexpr std::int64_t kNsPerMs = 1'000'000;
 constexpr std::int64_t kNsPerS = 1'000'000'000;
 
-enum class EvKind : std::uint8_t { kOpen, kRef, kKline, kBinance, kStrike, kTMinus, kClose, kSettle };
+enum class EvKind : std::uint8_t { kOpen, kRef, kKline, kBinance, kPolyBook, kStrike, kTMinus, kClose, kSettle };
 
 struct Ev {
   std::int64_t t_ns;
@@ -91,6 +91,15 @@ struct Backtest::Impl final : BookView {
   std::int64_t last_ref_feed_ns = 0;
   std::size_t stale_books = 0;
   std::size_t binance_in_range = 0;  // Binance ticks/trades inside the run's span (else ticks are derived)
+  // Recorded Polymarket books: per token (2 per window: Up, Down), price raw -> size; a window with any recorded
+  // book event is quoted from the recording, never from the model.
+  struct TokenBook {
+    std::map<std::int64_t, Qty> bids, asks;
+  };
+  std::vector<TokenBook> rec_books;
+  std::vector<std::uint8_t> recorded;
+  std::map<std::string, std::pair<std::size_t, Outcome>> token_index;
+  std::size_t recorded_events = 0, recorded_trades = 0;
   std::uint64_t seq = 0;
   std::size_t fee_defaulted = 0;
 
@@ -106,7 +115,7 @@ struct Backtest::Impl final : BookView {
     if (m.value == 0 || m.value > quotes.size()) return nullptr;
     const ModelQuote& q = quotes[m.value - 1];
     // A book modelled from a reference price that has since gone stale is no book.
-    if (clock.now_ns() - last_ref_feed_ns > max_ref_age_ns()) return nullptr;
+    if (recorded[m.value - 1] == 0 && clock.now_ns() - last_ref_feed_ns > max_ref_age_ns()) return nullptr;
     return q.valid ? &q : nullptr;
   }
 
@@ -386,15 +395,19 @@ struct Backtest::Impl final : BookView {
 
   void publish_book(std::size_t w, std::int64_t t) {
     const MarketWindow& mw = win(w);
-    const double tau = static_cast<double>(mw.end_s * kNsPerS - t) / 1e9;
-    double fair = 0.5;
-    if (model_strike[w] > 0.0 && last_ref > 0.0) fair = fair_up_probability(last_ref, model_strike[w], tau, vol.sigma_per_sqrt_s());
-    quotes[w] = make_quote(fair, cfg.book);
-    // No reference price, or a stale one: there is nothing to model a book from, so there is no book.
-    const bool fresh = last_ref > 0.0 && t - last_ref_feed_ns <= max_ref_age_ns();
-    if (!fresh) {
-      quotes[w].valid = false;
-      ++stale_books;
+    if (recorded[w] != 0) {
+      quotes[w] = recorded_quote(w);
+    } else {
+      const double tau = static_cast<double>(mw.end_s * kNsPerS - t) / 1e9;
+      double fair = 0.5;
+      if (model_strike[w] > 0.0 && last_ref > 0.0) fair = fair_up_probability(last_ref, model_strike[w], tau, vol.sigma_per_sqrt_s());
+      quotes[w] = make_quote(fair, cfg.book);
+      // No reference price, or a stale one: there is nothing to model a book from, so there is no book.
+      const bool fresh = last_ref > 0.0 && t - last_ref_feed_ns <= max_ref_age_ns();
+      if (!fresh) {
+        quotes[w].valid = false;
+        ++stale_books;
+      }
     }
     const ModelQuote& q = quotes[w];
     BookTop b{};
@@ -451,7 +464,67 @@ struct Backtest::Impl final : BookView {
     vol.on_price(r.feed_ts_ms, px);
     last_ref = px;
     last_ref_feed_ns = r.feed_ts_ms * kNsPerMs;
-    for (std::size_t w : active_list) publish_book(w, t);
+    for (std::size_t w : active_list) {
+      if (recorded[w] == 0) publish_book(w, t);
+    }
+  }
+
+  ModelQuote recorded_quote(std::size_t w) const {
+    ModelQuote q;
+    q.tick = win(w).tick;
+    auto fill = [](Ladder& l, const auto& begin, const auto& end) {
+      l.count = 0;
+      for (auto it = begin; it != end && l.count < Ladder::kMaxLevels; ++it) {
+        if (it->second.raw <= 0) continue;
+        l.price[l.count] = Price::from_raw(it->first);
+        l.size[l.count] = it->second;
+        ++l.count;
+      }
+    };
+    const TokenBook& up = rec_books[2 * w];
+    const TokenBook& down = rec_books[2 * w + 1];
+    fill(q.up_bids, up.bids.rbegin(), up.bids.rend());
+    fill(q.up_asks, up.asks.begin(), up.asks.end());
+    fill(q.down_bids, down.bids.rbegin(), down.bids.rend());
+    fill(q.down_asks, down.asks.begin(), down.asks.end());
+    q.valid = q.up_bids.count + q.up_asks.count + q.down_bids.count + q.down_asks.count > 0;
+    if (q.up_bids.count > 0 && q.up_asks.count > 0) q.fair_up = (q.up_bids.price[0].to_double() + q.up_asks.price[0].to_double()) / 2;
+    return q;
+  }
+
+  void on_poly(const PolyBookEvent& e, std::int64_t t) {
+    const auto it = token_index.find(e.asset_id);
+    if (it == token_index.end()) return;
+    const std::size_t w = it->second.first;
+    const Outcome o = it->second.second;
+    const MarketId market{static_cast<std::uint32_t>(w + 1)};
+    if (e.kind == PolyBookEvent::Kind::kTrade) {
+      ++recorded_trades;
+      Trade m{};
+      stamp(m.hdr, Trade::kType, token_id(w, o), e.event_ms * kNsPerMs, t);
+      m.price_raw = e.trade_price.raw;
+      m.size_raw = e.trade_size.raw;
+      m.aggressor = e.aggressor;
+      m.venue = Venue::kPolymarket;
+      deliver_all(Envelope::of(m));
+      for (auto& s : slots) {
+        s->fills->on_trade(market, o, e.trade_price, t, s->exec);
+        drain(*s);
+      }
+      return;
+    }
+    ++recorded_events;
+    TokenBook& b = rec_books[2 * w + (o == Outcome::kDown ? 1 : 0)];
+    if (e.kind == PolyBookEvent::Kind::kSnapshot) {
+      b.bids.clear();
+      b.asks.clear();
+    }
+    for (const auto& u : e.levels) {
+      auto& side = u.side == Side::kBuy ? b.bids : b.asks;
+      if (u.size.raw <= 0) side.erase(u.price.raw); else side[u.price.raw] = u.size;
+    }
+    recorded[w] = 1;
+    if (active[w] != 0) publish_book(w, t);
   }
 
   void on_kline(const feed::KlineRow& k, bool derived, std::int64_t t) {
@@ -670,6 +743,12 @@ struct Backtest::Impl final : BookView {
         push(bk.second * kNsPerMs, 1, EvKind::kKline, derived_klines.size() - 1, 1);
       }
     }
+    for (std::size_t k = 0; k < data.poly_book.size(); ++k) {
+      const auto& e = data.poly_book[k];
+      const std::int64_t t = e.recv_ms * kNsPerMs;
+      if (t < lo_ns || t > hi_ns || token_index.count(e.asset_id) == 0) continue;
+      push(t, 1, EvKind::kPolyBook, k);
+    }
     for (std::size_t b = 0; b < data.binance.size(); ++b) {
       const auto& e = data.binance[b];
       if (!cfg.binance_symbol.empty() && e.symbol != cfg.binance_symbol) continue;
@@ -713,6 +792,12 @@ struct Backtest::Impl final : BookView {
     quotes.resize(n);
     model_strike.assign(n, 0.0);
     active.assign(n, 0);
+    recorded.assign(n, 0);
+    rec_books.resize(2 * n);
+    for (std::size_t w = 0; w < n; ++w) {
+      token_index[res.windows[w].up_token] = {w, Outcome::kUp};
+      token_index[res.windows[w].down_token] = {w, Outcome::kDown};
+    }
     for (std::size_t w = 0; w < n; ++w) {
       const MarketWindow& mw = res.windows[w];
       res.window_rows[w].settlement = cfg.synthetic_windows ? settle_from_klines(mw, data.klines) : settle(mw, data.chainlink);
@@ -774,6 +859,7 @@ struct Backtest::Impl final : BookView {
           on_kline(e.aux != 0 ? derived_klines[e.idx] : data.klines[e.idx], e.aux != 0, e.t_ns);
           break;
         case EvKind::kBinance: on_binance(data.binance[e.idx], e.t_ns); break;
+        case EvKind::kPolyBook: on_poly(data.poly_book[e.idx], e.t_ns); break;
         case EvKind::kStrike: on_strike(e.idx); break;
         case EvKind::kTMinus: deliver_all(Envelope::of(timer_msg(e.idx, TimerKind::kTMinus, e.t_ns, e.aux))); break;
         case EvKind::kClose: on_close(e.idx, e.t_ns); break;
@@ -859,7 +945,16 @@ struct Backtest::Impl final : BookView {
       res.stats.push_back(st);
     }
     const std::string ref = data.chainlink.empty() ? "Binance 1-minute close" : "Chainlink report";
-    res.notes.push_back("order book: MODELLED, not recorded - the data has no Polymarket book; quotes are fair value "
+    std::size_t recorded_windows = 0;
+    for (auto r : recorded) recorded_windows += r;
+    if (recorded_windows > 0) {
+      res.notes.push_back("order book: RECORDED for " + std::to_string(recorded_windows) + " of " + std::to_string(n) +
+                          " windows (" + std::to_string(recorded_events) + " book/delta events, " +
+                          std::to_string(recorded_trades) + " trade prints; a taker fill does not deplete the "
+                          "recorded depth); the other windows: see the next note");
+    }
+    res.recorded_book_windows = recorded_windows;
+    if (recorded_windows < n) res.notes.push_back(std::string(recorded_windows > 0 ? "other windows' " : "") + "order book: MODELLED, not recorded - the data has no Polymarket book; quotes are fair value "
                         "(P(final >= strike) from the latest " + ref + " and an online volatility estimate) +/- "
                         "half_spread " + cfg.book.half_spread.to_string() + ", " + std::to_string(cfg.book.levels) +
                         " levels of " + cfg.book.depth.to_string() + " shares; no book (invalid BookTop) when the "

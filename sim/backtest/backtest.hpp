@@ -107,6 +107,7 @@ struct BacktestResult {
   Usdc capital;
   std::int64_t interval_s = 300;
   bool synthetic = false;                   // windows and settlement are the Binance kline proxy
+  std::size_t recorded_book_windows = 0;    // windows quoted from a recorded Polymarket book (the rest: modelled)
 };
 
 class Backtest {

@@ -145,6 +145,19 @@ Result<DataSet, std::string> load_data(const std::string& root) {
         auto [it, inserted] = by_slug.emplace(m.slug, m);
         if (!inserted && !same_window(it->second, m)) ++ds.market_conflicts;
       }
+    } else if (ends_with(base, ".jsonl") && (base.find("-book-") != std::string::npos ||
+                                             base.find("-price_change-") != std::string::npos ||
+                                             base.find("-last_trade_price-") != std::string::npos)) {
+      const PolyBookFileKind k = base.find("-book-") != std::string::npos ? PolyBookFileKind::kBook
+                                 : base.find("-price_change-") != std::string::npos ? PolyBookFileKind::kPriceChange
+                                                                                    : PolyBookFileKind::kLastTrade;
+      auto text = read_data_file(p);
+      if (!text) return Err{text.error().message};
+      auto r = parse_polymarket_book_jsonl(*text, k);
+      if (!r) return Err{p + ": " + r.error()};
+      df.kind = k == PolyBookFileKind::kBook ? "polymarket_book" : (k == PolyBookFileKind::kPriceChange ? "polymarket_price_change" : "polymarket_trades");
+      df.records = r->size();
+      for (auto& e : *r) ds.poly_book.push_back(std::move(e));
     } else if (base.find("-prices-") != std::string::npos && ends_with(base, ".csv")) {
       auto r = read_chainlink_csv(p);
       if (!r) return Err{r.error().message};
@@ -190,6 +203,8 @@ Result<DataSet, std::string> load_data(const std::string& root) {
     return a.start_s != b.start_s ? a.start_s < b.start_s : a.slug < b.slug;
   });
   for (auto& [t, k] : by_open) ds.klines.push_back(k);
+  std::stable_sort(ds.poly_book.begin(), ds.poly_book.end(),
+                   [](const PolyBookEvent& a, const PolyBookEvent& b) { return a.recv_ms < b.recv_ms; });
   std::stable_sort(ds.binance.begin(), ds.binance.end(),
                    [](const BinanceEvent& a, const BinanceEvent& b) { return a.recv_ns < b.recv_ns; });
   return ds;

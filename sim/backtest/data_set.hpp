@@ -1,6 +1,7 @@
 // DataSet: everything a backtest reads, found by searching a directory recursively for the real dataset formats
 // (docs/BACKTEST.md §Inputs): Polymarket market lists (`*-markets-*.jsonl[.gz]`), Chainlink report series
-// (`*-prices-*.csv[.gz]`), Binance kline CSVs (any layout feed::read_kline_csv accepts) and hftbacktest
+// (`*-prices-*.csv[.gz]`), recorded Polymarket books (`*-book-*`, `*-price_change-*`, `*-last_trade_price-*`
+// .jsonl[.gz]), Binance kline CSVs (any layout feed::read_kline_csv accepts) and hftbacktest
 // captures (`<ns> <json>` lines, gzip). Overlapping files are merged (markets by slug, reports by time, klines by
 // open time). Start-up only (allocates, reads files); any thread.
 #pragma once
@@ -13,6 +14,7 @@
 #include "core/result.hpp"
 #include "feed/kline_csv.hpp"
 #include "sim/backtest/market_list.hpp"
+#include "sim/backtest/polymarket_book_jsonl.hpp"
 #include "sim/backtest/settlement.hpp"
 
 namespace polybot::sim::backtest {
@@ -42,6 +44,7 @@ struct DataSet {
   RefSeries chainlink;
   std::vector<feed::KlineRow> klines;       // sorted by open time, unique
   std::vector<BinanceEvent> binance;        // sorted by receive time (stable)
+  std::vector<PolyBookEvent> poly_book;     // recorded Polymarket book/delta/trade events, by receive time (stable)
   std::vector<DataFile> files;              // sorted by path
   std::size_t kline_conflicts = 0;          // same open time, different bar: the first file (by path) wins
   std::size_t market_conflicts = 0;         // same slug, different content: the first file wins

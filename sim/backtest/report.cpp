@@ -116,7 +116,10 @@ std::string svg_plot(const BacktestResult& r) {
   s << "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" << W << "\" height=\"" << H << "\" viewBox=\"0 0 " << W
     << " " << H << "\" font-family=\"sans-serif\" font-size=\"12\">\n";
   s << "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n";
-  s << "<text x=\"" << L << "\" y=\"22\" font-size=\"15\">polybot backtest: equity (USDC) per strategy — order book MODELLED, not recorded</text>\n";
+  s << "<text x=\"" << L << "\" y=\"22\" font-size=\"15\">polybot backtest: equity (USDC) per strategy — order book "
+    << (r.recorded_book_windows == 0 ? "MODELLED, not recorded"
+                                     : (r.recorded_book_windows == r.windows.size() ? "recorded" : "partly MODELLED"))
+    << (r.synthetic ? "; SYNTHETIC windows, proxy settlement" : "") << "</text>\n";
   for (int i = 0; i <= 4; ++i) {
     const double v = lo + (hi - lo) * i / 4.0;
     s << "<line x1=\"" << L << "\" x2=\"" << W - R << "\" y1=\"" << num(y(v), 1) << "\" y2=\"" << num(y(v), 1)

@@ -9,6 +9,7 @@
 #include <map>
 #include <sstream>
 
+#include "sim/backtest/polymarket_book_jsonl.hpp"
 #include "sim/backtest/report.hpp"
 
 namespace polybot::sim::backtest {
@@ -206,6 +207,70 @@ TEST(Backtest, SyntheticWindowsFromKlinesSettleByTheStatedProxy) {
   for (const auto& n : r->notes) flagged = flagged || n.find("SETTLEMENT PROXY") != std::string::npos;
   EXPECT_TRUE(flagged);
   EXPECT_GT(r->stats[0].fills, 0u);
+}
+
+}  // namespace
+}  // namespace polybot::sim::backtest
+
+namespace polybot::sim::backtest {
+namespace {
+
+// A recorded Polymarket book (the dataset's documented `book` / `price_change` layout) replaces the model for its
+// window, and a taker order meets the recorded book as it is after the taker delay. The book lines are
+// hand-written test input in that layout (no recorded book of this day is available); the market and the
+// Chainlink reports are the real 2026-06-08 recording.
+BacktestResult run_recorded(const std::string& change_after_100ms) {
+  DataSet ds;
+  for (const auto& w : data().windows) {
+    if (w.slug == "btc-updown-5m-1780876800") ds.windows.push_back(w);
+  }
+  EXPECT_EQ(ds.windows.size(), 1u);
+  if (ds.windows.empty()) return {};
+  const MarketWindow& w = ds.windows[0];
+  ds.chainlink = data().chainlink;
+  const std::string up = w.up_token, down = w.down_token;
+  const std::string book =
+      R"({"slug":"btc-updown-5m-1780876800","asset_id":")" + up + R"(","event_ts_ms":1780876810000,"recv_ms":1780876810009,)"
+      R"("payload":{"bids":[{"price":"0.60","size":"100"}],"asks":[{"price":"0.62","size":"10"},{"price":"0.65","size":"100"}]}})"
+      "\n"
+      R"({"slug":"btc-updown-5m-1780876800","asset_id":")" + down + R"(","event_ts_ms":1780876810000,"recv_ms":1780876810009,)"
+      R"("payload":{"bids":[{"price":"0.37","size":"100"}],"asks":[{"price":"0.40","size":"100"}]}})"
+      "\n";
+  auto snaps = parse_polymarket_book_jsonl(book, PolyBookFileKind::kBook);
+  EXPECT_TRUE(snaps.has_value()) << (snaps ? "" : snaps.error());
+  const std::string delta = R"({"slug":"btc-updown-5m-1780876800","event_ts_ms":1780877040090,"recv_ms":1780877040100,)"
+                            R"("payload":{"price_changes":[{"asset_id":")" + up +
+                            R"(","side":"SELL","price":"0.62","size":")" + change_after_100ms +
+                            R"(","best_bid":"0.60","best_ask":"0.62"}]}})";
+  auto deltas = parse_polymarket_book_jsonl(delta, PolyBookFileKind::kPriceChange);
+  EXPECT_TRUE(deltas.has_value()) << (deltas ? "" : deltas.error());
+  for (auto& e : *snaps) ds.poly_book.push_back(e);
+  for (auto& e : *deltas) ds.poly_book.push_back(e);
+  BacktestConfig cfg;
+  std::vector<std::unique_ptr<signal::Strategy>> s;
+  s.push_back(std::make_unique<Favourite>());
+  Backtest bt(cfg, ds, std::move(s));
+  auto r = bt.run();
+  EXPECT_TRUE(r.has_value()) << (r ? "" : r.error());
+  return r ? std::move(*r) : BacktestResult{};
+}
+
+TEST(Backtest, RecordedBookIsUsedAndTakersMeetItAfterTheDelay) {
+  // 100 ms after the decision the 0.62 level grows to 20 shares: the FOK ($5 at limit 0.62 + one tick) fills there.
+  const BacktestResult grown = run_recorded("20");
+  ASSERT_EQ(grown.fills.size(), 1u);
+  EXPECT_EQ(grown.fills[0].price, *Price::parse("0.62"));
+  EXPECT_EQ(grown.fills[0].shares, shares_for_stake(Usdc::from_units(5), *Price::parse("0.62") + grown.windows[0].tick));
+  EXPECT_EQ(grown.fills[0].outcome, Outcome::kUp);
+  EXPECT_EQ(grown.recorded_book_windows, 1u);
+  bool noted = false;
+  for (const auto& n : grown.notes) noted = noted || n.find("order book: RECORDED for 1 of 1 windows") != std::string::npos;
+  EXPECT_TRUE(noted);
+  // ... and when the level is taken away inside the taker delay, the order meets 0.65 > its limit: killed.
+  const BacktestResult gone = run_recorded("0");
+  EXPECT_TRUE(gone.fills.empty());
+  ASSERT_EQ(gone.stats.size(), 1u);
+  EXPECT_EQ(gone.stats[0].orders, 1u);
 }
 
 }  // namespace

@@ -52,6 +52,40 @@ TEST(HftbacktestCapture, RejectsALineWithoutTheReceiveTime) {
   EXPECT_FALSE(parse_hftbacktest_capture("{\"stream\":\"x\"}\n", skipped).has_value());
 }
 
+TEST(PolymarketBookJsonl, ReadsSnapshotsDeltasPerTokenAndTrades) {
+  // Hand-written lines in the dataset's documented layout (DATA_GUIDE of polymarket-data-samples).
+  auto snap = parse_polymarket_book_jsonl(
+      R"({"slug":"s","asset_id":"111","event_ts_ms":1000,"recv_ms":1009,"payload":{"bids":[{"price":"0.48","size":"30"}],"asks":[{"price":"0.5","size":"12.5"}]}})",
+      PolyBookFileKind::kBook);
+  ASSERT_TRUE(snap.has_value()) << snap.error();
+  ASSERT_EQ(snap->size(), 1u);
+  EXPECT_EQ((*snap)[0].asset_id, "111");
+  EXPECT_EQ((*snap)[0].recv_ms, 1009);
+  ASSERT_EQ((*snap)[0].levels.size(), 2u);
+  EXPECT_EQ((*snap)[0].levels[1].side, Side::kSell);
+  EXPECT_EQ((*snap)[0].levels[1].size, *Qty::parse("12.5"));
+  auto delta = parse_polymarket_book_jsonl(
+      R"({"slug":"s","event_ts_ms":2000,"recv_ms":2010,"payload":{"price_changes":[)"
+      R"({"asset_id":"111","side":"BUY","price":"0.49","size":"5","best_bid":"0.49","best_ask":"0.5"},)"
+      R"({"asset_id":"222","side":"SELL","price":"0.51","size":"0","best_bid":"0.5","best_ask":"0.52"}]}})",
+      PolyBookFileKind::kPriceChange);
+  ASSERT_TRUE(delta.has_value()) << delta.error();
+  ASSERT_EQ(delta->size(), 2u);  // one event per token
+  EXPECT_EQ((*delta)[1].asset_id, "222");
+  EXPECT_EQ((*delta)[1].levels[0].size, Qty{});
+  auto trade = parse_polymarket_book_jsonl(
+      R"({"recv_ms":3005,"payload":{"asset_id":"111","price":"0.5","size":"7","side":"BUY","fee_rate_bps":"0","timestamp":"3000"}})",
+      PolyBookFileKind::kLastTrade);
+  ASSERT_TRUE(trade.has_value()) << trade.error();
+  EXPECT_EQ((*trade)[0].kind, PolyBookEvent::Kind::kTrade);
+  EXPECT_EQ((*trade)[0].trade_price, *Price::parse("0.5"));
+  EXPECT_EQ((*trade)[0].event_ms, 3000);
+  auto bad = parse_polymarket_book_jsonl(R"({"recv_ms":1,"payload":{"asset_id":"1","price":"0.5x","size":"1"}})",
+                                         PolyBookFileKind::kLastTrade);
+  ASSERT_FALSE(bad.has_value());
+  EXPECT_NE(bad.error().find("price"), std::string::npos);
+}
+
 TEST(DataSet, FindsEveryRealFormatInADirectoryTree) {
   const fs::path dir = fs::path(POLYBOT_BINARY_DIR) / "test-out" / "backtest-data";
   fs::remove_all(dir);
