@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <sstream>
 
 namespace polybot::sim::backtest {
@@ -188,7 +189,12 @@ std::string summary_text(const BacktestResult& r, const ReportInfo& info) {
   s << "\nHONESTY NOTES\n";
   for (const auto& n : r.notes) s << "- " << n << "\n";
   s << "\nPER STRATEGY\n";
-  for (const auto& st : r.stats) {
+  for (std::size_t k = 0; k < r.stats.size(); ++k) {
+    const StrategyStats& st = r.stats[k];
+    std::map<std::uint32_t, std::size_t> skip_reasons;
+    for (const auto& d : r.decisions) {
+      if (d.strategy == k && d.action == IntentAction::kSkip) ++skip_reasons[d.reason];
+    }
     s << st.name << ": trades(fills) " << st.fills << " (taker " << st.taker_fills << ", maker " << st.maker_fills
       << "), orders " << st.orders << ", denied " << st.denied << ", skips " << st.skips << "\n";
     s << "  windows traded " << st.windows_traded << ", wins " << st.wins << ", losses " << st.losses
@@ -199,6 +205,11 @@ std::string summary_text(const BacktestResult& r, const ReportInfo& info) {
     s << "  max drawdown " << st.max_drawdown.to_string() << " USDC (" << num(st.max_drawdown_pct * 100.0, 2)
       << "%), Sharpe (annualised, per-window returns) " << num(st.sharpe, 3) << ", exposure "
       << num(st.exposure * 100.0, 1) << "% of windows" << (st.halted ? ", HALTED by the strategy" : "") << "\n";
+    if (!skip_reasons.empty()) {
+      s << "  skips by the strategy's reason code:";
+      for (const auto& [code, count] : skip_reasons) s << " " << code << " x" << count;
+      s << "\n";
+    }
   }
   s << "\nFILES (merge conflicts, first file by path wins: markets " << info.market_conflicts << ", klines "
     << info.kline_conflicts << ", Chainlink reports " << info.chainlink_conflicts << ")\n";
