@@ -32,8 +32,11 @@ void JournalRecorder::record(Stage stage, std::uint8_t flags, std::int64_t ts, c
   }
 }
 
+// Record timestamps stay on the live clock for every record: a consumed message is stamped with its producer's
+// ts_produced (live), not with ts_consumed, which is the stage's event time and may be data time in a recorded
+// run. The message bytes keep both.
 void JournalRecorder::on_consumed(Stage stage, const Envelope& in) noexcept {
-  record(stage, record_flag::kConsumed, in.hdr.ts_consumed, in);
+  record(stage, record_flag::kConsumed, in.hdr.ts_produced != 0 ? in.hdr.ts_produced : in.hdr.ts_consumed, in);
 }
 
 void JournalRecorder::on_produced(Stage stage, const Envelope& out) noexcept {

@@ -1,6 +1,7 @@
 // JournalRecorder: the StageRecorder that journals a running pipeline, one stream per stage (feed, signal, risk,
-// oms). Every consumed message is recorded with flag kConsumed and its ts_consumed, every produced one with
-// kProduced and its ts_produced, in the order the stage saw them — what replay needs to re-run the stage.
+// oms). Every consumed message is recorded with flag kConsumed, every produced one with kProduced, in the order
+// the stage saw them — what replay needs to re-run the stage. Record timestamps are live-clock times (the
+// message's ts_produced), so time filters and rates mean the same thing on every stream.
 // on_consumed/on_produced/on_raw_frame are called on the stage's own thread (each stream has exactly one
 // writer) and never allocate, block or make system calls. open()/close() on the controlling thread.
 #pragma once
