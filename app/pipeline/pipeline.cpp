@@ -125,8 +125,10 @@ PipelineReport Pipeline::run() {
 }
 
 void print_report(std::FILE* out, const PipelineConfig& cfg, const PipelineReport& r) {
+  std::string strategies = cfg.strategy;
+  for (const auto& [name, table] : cfg.extra_strategies) strategies += " + " + name;
   std::fprintf(out, "polybot foundation pipeline: feed(klines) -> signal(%s) -> risk -> oms(counting)\n",
-               cfg.strategy.c_str());
+               strategies.c_str());
   for (std::size_t i = 0; i < cfg.threads.size(); ++i) {
     const auto& t = cfg.threads[i];
     std::string agents;
