@@ -58,6 +58,8 @@ class BookSet final : public MarketSink {
   void on_reconnect_binance() noexcept;
   // Ids whose top changed since the last call are reported once (feed agent: publish BookTop only on change).
   [[nodiscard]] bool take_changed(InstrumentId id) noexcept;
+  // Something outside the update path (the silence rule) changed a book's state.
+  void mark_changed(InstrumentId id) noexcept;
 
   // MarketSink
   void on_book_snapshot(const BookSnapshot& m) noexcept override;
@@ -78,7 +80,6 @@ class BookSet final : public MarketSink {
  private:
   book::Book* book_for_update(InstrumentId id) noexcept;
   book::DepthBook* depth_for_update(InstrumentId id) noexcept;
-  void mark_changed(InstrumentId id) noexcept;
 
   BookSetConfig config_;
   std::vector<std::unique_ptr<book::Book>> books_;

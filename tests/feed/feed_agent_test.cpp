@@ -1,0 +1,106 @@
+#include "feed/feed_agent.hpp"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "feed/parse/polymarket_parser.hpp"
+
+namespace polybot::feed {
+namespace {
+
+std::string book_frame(const char* token, std::int64_t ts) {
+  return std::string(R"({"event_type":"book","asset_id":")") + token +
+         R"(","market":"0xm","bids":[{"price":"0.48","size":"10"},{"price":"0.47","size":"5"}],"asks":[{"price":"0.52","size":"20"}],"timestamp":")" +
+         std::to_string(ts) + R"("})";
+}
+
+struct World {
+  static constexpr std::int64_t kStart = 1773307200;
+  ManualClock clock{(kStart + 10) * 1'000'000'000LL};
+  Channel<Envelope> channel{1024};
+  Channel<Envelope>::Consumer rx = channel.consumer();
+  InstrumentTable tokens{16};
+  InstrumentId up = tokens.add("1111");
+  InstrumentId down = tokens.add("2222");
+  BookSet books{[] {
+    BookSetConfig c;
+    c.book.stale_after_ns = 5'000'000'000;
+    return c;
+  }()};
+  PolymarketParser parser{tokens};
+  FeedAgent agent{nullptr, books, clock, channel.producer()};
+  World() {
+    agent.track(TrackedMarket{MarketId{7}, up, down, kStart, kStart + 300, 1000, *Qty::parse("5")});
+    agent.on_start();
+  }
+  std::vector<Envelope> drain() {
+    std::vector<Envelope> out;
+    Envelope e;
+    while (rx.try_pop(e)) out.push_back(e);
+    return out;
+  }
+};
+
+TEST(FeedAgent, PublishesBookTopOnlyWhenABookChanged) {
+  World w;
+  w.agent.do_work();
+  EXPECT_TRUE(w.drain().empty());
+  ASSERT_EQ(w.parser.parse(book_frame("1111", 100), (World::kStart + 10) * 1'000'000'000LL, w.books), ParseStatus::kOk);
+  w.agent.do_work();
+  auto out = w.drain();
+  ASSERT_EQ(out.size(), 1u);
+  ASSERT_TRUE(out[0].is<BookTop>());
+  const BookTop& t = out[0].as<BookTop>();
+  EXPECT_EQ(t.market.value, 7u);
+  EXPECT_EQ(t.up.valid, 1);
+  EXPECT_EQ(t.down.valid, 0);  // no snapshot yet for Down
+  EXPECT_NE(t.hdr.flags & msg_flag::kInvalid, 0);
+  EXPECT_EQ(t.up.bid, *Price::parse("0.48"));
+  EXPECT_EQ(t.up.bid_depth, *Qty::parse("15"));
+  EXPECT_EQ(t.window_end_s, World::kStart + 300);
+  w.agent.do_work();
+  EXPECT_TRUE(w.drain().empty());
+}
+
+TEST(FeedAgent, SilenceWhileTheWindowIsOpenPublishesAnInvalidTop) {
+  World w;
+  ASSERT_EQ(w.parser.parse(book_frame("1111", 100), (World::kStart + 10) * 1'000'000'000LL, w.books), ParseStatus::kOk);
+  ASSERT_EQ(w.parser.parse(book_frame("2222", 100), (World::kStart + 10) * 1'000'000'000LL, w.books), ParseStatus::kOk);
+  w.agent.do_work();
+  auto first = w.drain();
+  ASSERT_EQ(first.size(), 1u);
+  EXPECT_EQ(first[0].as<BookTop>().hdr.flags & msg_flag::kInvalid, 0);
+  w.clock.advance(6'000'000'000LL);
+  w.agent.do_work();
+  auto out = w.drain();
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].as<BookTop>().up.valid, 0);
+  EXPECT_EQ(w.books.book(w.up)->reason(), book::InvalidReason::kStale);
+}
+
+TEST(FeedAgent, EmitsTimersAndRollOverActionsFromTheSchedule) {
+  World w;
+  WindowSchedule schedule({300, 60, 30, {60, 10, 0, 0}});
+  std::vector<ScheduledEvent> rolls;
+  w.agent.set_schedule(&schedule, [&](const ScheduledEvent& e) { rolls.push_back(e); });
+  w.clock.advance(300LL * 1'000'000'000LL);  // to start + 310
+  w.agent.do_work();
+  std::vector<TimerKind> kinds;
+  for (const auto& e : w.drain()) {
+    if (e.is<Timer>()) kinds.push_back(e.as<Timer>().kind);
+  }
+  // T-60, T-10, close of window 0, open of window 1.
+  ASSERT_EQ(kinds.size(), 4u);
+  EXPECT_EQ(kinds[0], TimerKind::kTMinus);
+  EXPECT_EQ(kinds[2], TimerKind::kWindowClose);
+  EXPECT_EQ(kinds[3], TimerKind::kWindowOpen);
+  ASSERT_EQ(rolls.size(), 2u);  // unsubscribe the previous window (start-270), subscribe the next (start+240)
+  EXPECT_EQ(rolls[0].action, RollAction::kUnsubscribe);
+  EXPECT_EQ(rolls[1].action, RollAction::kSubscribe);
+  EXPECT_EQ(rolls[1].window_start_s, World::kStart + 300);
+}
+
+}  // namespace
+}  // namespace polybot::feed
