@@ -281,6 +281,7 @@ void ClobGateway::on_response(net::HttpClient& /*client*/, std::uint64_t tag, co
   const auto kind = static_cast<RequestKind>(tag >> kKindShift);
   switch (kind) {
     case RequestKind::kOrder: return handle_order(tag & kIdMask, r);
+    case RequestKind::kBatch: return handle_batch(tag & kIdMask, r);
     case RequestKind::kCancel:
     case RequestKind::kCancelMany:
     case RequestKind::kCancelAll:
@@ -319,6 +320,55 @@ void ClobGateway::on_response(net::HttpClient& /*client*/, std::uint64_t tag, co
   }
 }
 
+namespace {
+struct AnswerFields {
+  std::string_view error_msg, status, order_id;
+  bool success = false;
+};
+bool read_answer(od::object obj, AnswerFields* f) noexcept {
+  for (auto field : obj) {
+    std::string_view k;
+    od::value v;
+    if (field.unescaped_key().get(k) || field.value().get(v)) return false;
+    simdjson::error_code ignored = simdjson::SUCCESS;  // a field of another type is left empty
+    if (k == "success") {
+      ignored = v.get_bool().get(f->success);
+    } else if (k == "errorMsg" || k == "error") {
+      ignored = v.get_string().get(f->error_msg);
+    } else if (k == "status") {
+      ignored = v.get_string().get(f->status);
+    } else if (k == "orderID") {
+      ignored = v.get_string().get(f->order_id);
+    }
+    (void)ignored;
+  }
+  return true;
+}
+}  // namespace
+
+void ClobGateway::decide(int http_status, const void* fields_ptr, std::string_view raw, OrderAnswer& a) noexcept {
+  const auto& f = *static_cast<const AnswerFields*>(fields_ptr);
+  a.has_order_id = !f.order_id.empty() && parse_digest_hex(f.order_id, &a.order_id);
+  if (http_status == 200 && f.success && a.has_order_id && f.error_msg.empty()) {
+    a.error = VenueError::kNone;
+    a.status = f.status == "live"        ? VenueOrderStatus::kLive
+               : f.status == "matched"   ? VenueOrderStatus::kMatched
+               : f.status == "delayed"   ? VenueOrderStatus::kDelayed
+               : f.status == "unmatched" ? VenueOrderStatus::kUnmatched
+                                         : VenueOrderStatus::kNone;
+  } else if (http_status == 200 && f.success && a.has_order_id && !f.error_msg.empty()) {
+    // "success": true with an errorMsg: ORDER_DELAYED and friends.
+    a.error = classify_venue_error(http_status, f.error_msg);
+    if (a.error == VenueError::kOrderDelayed) a.status = VenueOrderStatus::kDelayed;
+  } else {
+    // A batch leg can say success:true with an empty orderID and an errorMsg: check both, not only success.
+    a.error = classify_venue_error(http_status == 200 && !f.success && f.error_msg.empty() ? 400 : http_status,
+                                   f.error_msg.empty() ? raw : f.error_msg);
+    if (a.error == VenueError::kNone) a.error = VenueError::kUnrecognised;
+  }
+  a.disposition = disposition_of(a.error);
+}
+
 void ClobGateway::handle_order(std::uint64_t id, const net::HttpResponse& r) noexcept {
   OrderAnswer a;
   a.http_status = r.status;
@@ -329,56 +379,81 @@ void ClobGateway::handle_order(std::uint64_t id, const net::HttpResponse& r) noe
     listener_.on_order_answer(ClientOrderId{id}, a);
     return;
   }
-  std::string_view error_msg, status_s, order_id_s;
-  bool success = false, parsed = false;
+  AnswerFields f;
+  bool parsed = false;
   if (looks_like_json(r.body)) {
     od::document doc;
     od::object obj;
-    if (!parser_.iterate(r.body.data(), r.body.size(), r.body.size() + net::kFramePadding).get(doc) &&
-        !doc.get_object().get(obj)) {
-      parsed = true;
-      for (auto f : obj) {
-        std::string_view k;
-        od::value v;
-        if (f.unescaped_key().get(k) || f.value().get(v)) {
-          parsed = false;
-          break;
-        }
-        simdjson::error_code ignored = simdjson::SUCCESS;  // a field of another type is left empty
-        if (k == "success") {
-          ignored = v.get_bool().get(success);
-        } else if (k == "errorMsg" || k == "error") {
-          ignored = v.get_string().get(error_msg);
-        } else if (k == "status") {
-          ignored = v.get_string().get(status_s);
-        } else if (k == "orderID") {
-          ignored = v.get_string().get(order_id_s);
-        }
-        (void)ignored;
-      }
-    }
+    parsed = !parser_.iterate(r.body.data(), r.body.size(), r.body.size() + net::kFramePadding).get(doc) &&
+             !doc.get_object().get(obj) && read_answer(obj, &f);
   }
   if (!parsed) ++counters_.malformed_answers;
-  a.has_order_id = !order_id_s.empty() && parse_digest_hex(order_id_s, &a.order_id);
-  if (r.status == 200 && success && a.has_order_id && error_msg.empty()) {
-    a.error = VenueError::kNone;
-    a.status = status_s == "live"      ? VenueOrderStatus::kLive
-               : status_s == "matched" ? VenueOrderStatus::kMatched
-               : status_s == "delayed" ? VenueOrderStatus::kDelayed
-               : status_s == "unmatched" ? VenueOrderStatus::kUnmatched
-                                         : VenueOrderStatus::kNone;
-    limiter_.on_success(Endpoint::kPostOrder);
-  } else if (r.status == 200 && success && a.has_order_id && !error_msg.empty()) {
-    // "success": true with an errorMsg: ORDER_DELAYED and friends.
-    a.error = classify_venue_error(r.status, error_msg);
-    if (a.error == VenueError::kOrderDelayed) a.status = VenueOrderStatus::kDelayed;
-  } else {
-    a.error = classify_venue_error(r.status, error_msg.empty() ? r.body : error_msg);
-    if (a.error == VenueError::kNone) a.error = VenueError::kUnrecognised;  // 200 without success
-    note_back_pressure(Endpoint::kPostOrder, r);
-  }
-  a.disposition = disposition_of(a.error);
+  decide(r.status, &f, r.body, a);
+  if (a.error == VenueError::kNone) limiter_.on_success(Endpoint::kPostOrder);
+  if (a.disposition == Disposition::kBackPressure) note_back_pressure(Endpoint::kPostOrder, r);
   listener_.on_order_answer(ClientOrderId{id}, a);
+}
+
+SendStatus ClobGateway::send_orders(const ClientOrderId* ids, const std::string_view* bodies, std::uint32_t n) noexcept {
+  if (n == 0 || n > kMaxBatch) return SendStatus::kNeverFits;
+  std::uint32_t b = 0;
+  while (b < batches_.size() && batches_[b].n != 0) ++b;
+  if (b == batches_.size()) return SendStatus::kQueueFull;
+  std::size_t len = 0;
+  body_buf_[len++] = '[';
+  for (std::uint32_t i = 0; i < n; ++i) {
+    if (len + bodies[i].size() + 2 > body_buf_.size()) return SendStatus::kTooLarge;
+    if (i > 0) body_buf_[len++] = ',';
+    len = put(body_buf_.data(), len, bodies[i]);
+  }
+  body_buf_[len++] = ']';
+  const SendStatus s = submit(*orders_http_, Endpoint::kPostOrders, n, net::HttpMethod::kPost, "/orders",
+                              std::string_view(body_buf_.data(), len), make_tag(RequestKind::kBatch, b));
+  if (s != SendStatus::kSent) return s;
+  for (std::uint32_t i = 0; i < n; ++i) batches_[b].ids[i] = ids[i];
+  batches_[b].n = n;
+  counters_.orders_sent += n;
+  return s;
+}
+
+void ClobGateway::handle_batch(std::uint64_t b, const net::HttpResponse& r) noexcept {
+  if (b >= batches_.size() || batches_[b].n == 0) return;
+  const Batch batch = batches_[b];
+  batches_[b].n = 0;
+  OrderAnswer whole;
+  whole.http_status = r.status;
+  whole.latency_ns = r.latency_ns;
+  od::document doc;
+  od::array arr;
+  if (r.error != net::NetError::kOk || r.status != 200 || !looks_like_json(r.body) ||
+      parser_.iterate(r.body.data(), r.body.size(), r.body.size() + net::kFramePadding).get(doc) ||
+      doc.get_array().get(arr)) {
+    // The request failed as a whole: every leg gets the same answer (legs are not atomic on the venue, but a
+    // failed request carried none of them... unless the answer was lost: then they are all Unknown).
+    whole.error = classify(r, r.error == net::NetError::kOk ? error_message(r.body) : "");
+    if (whole.error == VenueError::kNone) whole.error = VenueError::kUnrecognised;
+    whole.disposition = disposition_of(whole.error);
+    if (whole.disposition == Disposition::kBackPressure) note_back_pressure(Endpoint::kPostOrders, r);
+    for (std::uint32_t i = 0; i < batch.n; ++i) listener_.on_order_answer(batch.ids[i], whole);
+    return;
+  }
+  std::uint32_t i = 0;
+  for (auto elem : arr) {
+    if (i == batch.n) break;
+    OrderAnswer a = whole;
+    AnswerFields f;
+    od::object obj;
+    if (elem.get_object().get(obj) || !read_answer(obj, &f)) ++counters_.malformed_answers;
+    decide(200, &f, {}, a);
+    listener_.on_order_answer(batch.ids[i++], a);
+  }
+  // Legs the venue did not answer for: we cannot tell.
+  for (; i < batch.n; ++i) {
+    OrderAnswer a = whole;
+    a.error = VenueError::kUnrecognised;
+    a.disposition = Disposition::kUnknown;
+    listener_.on_order_answer(batch.ids[i], a);
+  }
 }
 
 void ClobGateway::handle_cancel(RequestKind kind, const net::HttpResponse& r) noexcept {

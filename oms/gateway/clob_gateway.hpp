@@ -53,6 +53,7 @@ enum class RequestKind : std::uint8_t {
   kDataTrades = 8,
   kBalance = 9,
   kCancelMany = 10,
+  kBatch = 11,
 };
 
 enum class SendStatus : std::uint8_t {
@@ -111,6 +112,10 @@ class ClobGateway final : public net::HttpHandler {
 
   // Orders: `body` is the signed POST /order body (kept by the caller for an identical resend).
   SendStatus send_order(ClientOrderId id, std::string_view body, bool resend) noexcept;
+  // POST /orders: up to kMaxBatch signed bodies in one request; each leg is answered on its own (legs are not
+  // atomic on the venue: one may fill while another is rejected).
+  static constexpr std::uint32_t kMaxBatch = 15;
+  SendStatus send_orders(const ClientOrderId* ids, const std::string_view* bodies, std::uint32_t n) noexcept;
   SendStatus cancel(const OrderDigest& id) noexcept;
   SendStatus cancel_many(const OrderDigest* ids, std::uint32_t n) noexcept;
   SendStatus cancel_all() noexcept;
@@ -138,6 +143,8 @@ class ClobGateway final : public net::HttpHandler {
   SendStatus submit(net::HttpClient& c, Endpoint ep, std::int64_t cost, net::HttpMethod m, std::string_view target,
                     std::string_view body, std::uint64_t tag) noexcept;
   void handle_order(std::uint64_t id, const net::HttpResponse& r) noexcept;
+  void handle_batch(std::uint64_t batch, const net::HttpResponse& r) noexcept;
+  static void decide(int http_status, const void* fields, std::string_view raw, OrderAnswer& a) noexcept;
   void handle_cancel(RequestKind kind, const net::HttpResponse& r) noexcept;
   void handle_heartbeat(const net::HttpResponse& r) noexcept;
   VenueError classify(const net::HttpResponse& r, std::string_view message) noexcept;
@@ -166,6 +173,11 @@ class ClobGateway final : public net::HttpHandler {
   std::int64_t hb_last_ack_ns_ = 0;
   std::int64_t skew_s_ = 0;
   GatewayCounters counters_{};
+  struct Batch {
+    std::array<ClientOrderId, kMaxBatch> ids{};
+    std::uint32_t n = 0;  // 0: free
+  };
+  std::array<Batch, 8> batches_{};
 };
 
 // L1 start-up: POST /auth/api-key, falling back to GET /auth/derive-api-key when the key exists (the official

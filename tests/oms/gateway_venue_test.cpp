@@ -229,6 +229,47 @@ TEST(GatewayVenue, PreSignedOrderGoesOutWithoutWaitingForTheSigner) {
   ASSERT_TRUE(f.pump_until([&] { return f.logic().presign().size() == 2; }, 5'000));
 }
 
+TEST(GatewayVenue, BatchOfOrdersIsAnsweredLegByLeg) {
+  VenueFixture f;
+  ASSERT_TRUE(f.ready());
+  // Two legs signed outside the oms (a strategy's two-legged entry); the second is off the venue's tick grid.
+  SignedOrderStore store(2);
+  SigningConfig sc;
+  sc.owner = kApiKey;
+  SigningService svc(f.order_signer(), f.markets(), store, sc, f.clock());
+  const OrderRequest legs[] = {VenueFixture::order(20, Side::kBuy, kP50, kQ10),
+                               VenueFixture::order(21, Side::kBuy, 455'000, kQ10)};
+  std::string_view bodies[2];
+  ClientOrderId ids[2];
+  for (std::uint32_t i = 0; i < 2; ++i) {
+    SignJob j;
+    j.slot = i;
+    j.key = SignKey{kTokenId, Side::kBuy, ::polybot::OrderType::kGtc, 0, legs[i].price, legs[i].size};
+    const bool tick_ok = i == 0;
+    if (!tick_ok) {
+      // Sign at 0.455 against a 0.001 tick so the signer accepts it; the venue's tick is 0.01.
+      MarketDirectory fine;
+      fine.set(kTokenId, kMarket, kToken, kCondition, Price::from_raw(1'000), Qty::from_raw(5'000'000), false);
+      SigningService s2(f.order_signer(), fine, store, sc, f.clock());
+      ASSERT_EQ(s2.sign_now(j).outcome, SignOutcome::kOk);
+    } else {
+      ASSERT_EQ(svc.sign_now(j).outcome, SignOutcome::kOk);
+    }
+    Order* o = nullptr;
+    ASSERT_EQ(f.logic().table().insert(legs[i], f.clock().now_ns(), &o), OrderTable::InsertStatus::kOk);
+    ASSERT_TRUE(f.logic().table().bind_digest(*o, store.at(i).digest));
+    f.logic().table().apply(*o, ExecKind::kSubmitted, f.clock().now_ns());
+    bodies[i] = store.at(i).view();
+    ids[i] = legs[i].client_id;
+  }
+  ASSERT_EQ(f.gateway().send_orders(ids, bodies, 2), SendStatus::kSent);
+  ASSERT_TRUE(f.pump_until([&] { return f.state(20) == OrderState::kAccepted && f.state(21) == OrderState::kRejected; },
+                           5'000));
+  EXPECT_EQ(f.out().last(ClientOrderId{21}, ExecKind::kRejected)->venue_reason,
+            static_cast<std::uint16_t>(VenueError::kInvalidTickSize));
+  EXPECT_EQ(f.venue().open_order_count(), 1u);
+}
+
 TEST(GatewayVenue, L1CreatesOrDerivesTheApiKeyAndTimeSyncMeasuresSkew) {
   FixtureOptions o;
   o.heartbeats = false;

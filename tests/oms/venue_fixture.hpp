@@ -247,6 +247,8 @@ class VenueFixture {
   const Clock& clock() { return clock_; }
   const Signer& signer() { return signer_; }
   const ExchangeDomains& domains() { return *domains_; }
+  const OrderSigner& order_signer() { return *order_signer_; }
+  const MarketDirectory& markets() { return dir_; }
   std::string base_url() { return "https://127.0.0.1:" + std::to_string(server_->port()); }
 
  private:
