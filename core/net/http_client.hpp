@@ -33,8 +33,8 @@ enum class HttpMethod : std::uint8_t { kGet, kPost, kPut, kDelete, kPatch, kHead
 [[nodiscard]] std::string_view to_string(HttpMethod m) noexcept;
 
 struct HttpHeader {
-  std::string_view name;
-  std::string_view value;
+  std::string_view name{};
+  std::string_view value{};
 };
 
 struct HttpRequest {
@@ -49,9 +49,9 @@ struct HttpRequest {
 struct HttpResponse {
   NetError error = NetError::kOk;          // kOk: status/headers/body are valid
   int status = 0;
-  std::span<const HttpHeader> headers;     // views valid during on_response only
-  std::string_view body;                   // valid during on_response; kFramePadding readable bytes follow
-  std::string_view detail;                 // reason text when error != kOk
+  std::span<const HttpHeader> headers{};     // views valid during on_response only
+  std::string_view body{};                   // valid during on_response; kFramePadding readable bytes follow
+  std::string_view detail{};                 // reason text when error != kOk
   std::int64_t recv_ns = 0;                // clock time when the last byte was read
   std::int64_t latency_ns = 0;             // monotonic: first byte written -> last byte read
   bool reused_connection = false;          // false for the first request on a fresh connection
@@ -60,8 +60,8 @@ struct HttpResponse {
 };
 
 struct HttpClientConfig {
-  std::string base_url;                    // https://host[:port] (path ignored) or http://...
-  std::vector<std::pair<std::string, std::string>> default_headers;  // sent with every request
+  std::string base_url{};                    // https://host[:port] (path ignored) or http://...
+  std::vector<std::pair<std::string, std::string>> default_headers{};  // sent with every request
   std::string user_agent = "polybot";
   std::uint32_t connect_timeout_ms = 5'000;   // resolve + TCP + TLS
   std::uint32_t request_timeout_ms = 10'000;  // first byte written -> last byte read

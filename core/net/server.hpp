@@ -23,7 +23,7 @@ struct ServerConfig {
   std::string bind_address = "127.0.0.1";
   std::uint16_t port = 0;              // 0: an ephemeral port, see Server::port()
   bool tls = true;                     // https/wss with `tls_options`; false: plain http/ws
-  TlsServerOptions tls_options;        // certificate chain + key (e.g. from TestPki)
+  TlsServerOptions tls_options{};        // certificate chain + key (e.g. from TestPki)
   int threads = 1;
   std::size_t max_request_body_bytes = 1U << 20;
   std::size_t max_ws_message_bytes = 4U << 20;
@@ -43,9 +43,9 @@ struct ServerRequest {
 
 struct ServerResponse {
   int status = 200;
-  std::string body;
+  std::string body{};
   std::string content_type = "application/json";
-  std::vector<std::pair<std::string, std::string>> headers;
+  std::vector<std::pair<std::string, std::string>> headers{};
   // Faults for this one response:
   std::uint32_t delay_ms = 0;        // answer after this delay (slow server)
   bool close_after = false;          // send "Connection: close" and close after the response
@@ -79,9 +79,9 @@ class WsServerSession {
 using WsSessionPtr = std::shared_ptr<WsServerSession>;
 
 struct WsRoute {
-  std::function<void(const WsSessionPtr&)> on_open;
-  std::function<void(const WsSessionPtr&, std::string_view data, bool text)> on_message;
-  std::function<void(const WsSessionPtr&)> on_close;
+  std::function<void(const WsSessionPtr&)> on_open{};
+  std::function<void(const WsSessionPtr&, std::string_view data, bool text)> on_message{};
+  std::function<void(const WsSessionPtr&)> on_close{};
 };
 
 struct ServerCounters {

@@ -14,13 +14,13 @@ namespace polybot::net {
 
 struct TlsClientOptions {
   bool use_system_trust = true;  // load the OS default verify paths (/etc/ssl/certs)
-  std::string extra_ca_pem;      // PEM text of one or more extra trusted CAs (e.g. a test or simulator CA)
-  std::string extra_ca_file;     // path of a PEM file of extra trusted CAs
+  std::string extra_ca_pem{};      // PEM text of one or more extra trusted CAs (e.g. a test or simulator CA)
+  std::string extra_ca_file{};     // path of a PEM file of extra trusted CAs
 };
 
 struct TlsServerOptions {
-  std::string cert_chain_pem;  // leaf first, then intermediates
-  std::string private_key_pem;
+  std::string cert_chain_pem{};  // leaf first, then intermediates
+  std::string private_key_pem{};
 };
 
 struct TlsError {

@@ -55,8 +55,8 @@ struct KeepaliveConfig {
 };
 
 struct WsClientConfig {
-  std::string url;                                          // wss://host[:port]/path?query or ws://...
-  std::vector<std::pair<std::string, std::string>> headers;  // extra upgrade-request headers
+  std::string url{};                                          // wss://host[:port]/path?query or ws://...
+  std::vector<std::pair<std::string, std::string>> headers{};  // extra upgrade-request headers
   std::string user_agent = "polybot";
   std::size_t max_frame_bytes = 4U << 20;      // receive buffer (a larger message fails the connection)
   std::size_t send_queue_frames = 64;          // outgoing frames that may wait while one is being written
@@ -64,8 +64,8 @@ struct WsClientConfig {
   std::uint32_t open_timeout_ms = 10'000;      // resolve + connect + TLS + upgrade, per attempt
   std::uint32_t close_timeout_ms = 2'000;      // wait for the peer's close frame after ours
   bool reconnect = true;                       // false: a failure ends in kStopped
-  BackoffConfig backoff;
-  KeepaliveConfig keepalive;
+  BackoffConfig backoff{};
+  KeepaliveConfig keepalive{};
   const Clock* clock = nullptr;                // receive timestamps; nullptr = CLOCK_REALTIME
 };
 
@@ -77,7 +77,7 @@ struct WsFrame {
 
 struct WsDisconnect {
   NetError reason = NetError::kOk;
-  std::string_view detail;            // human-readable cause (valid during the callback)
+  std::string_view detail{};            // human-readable cause (valid during the callback)
   bool was_open = false;              // the session had reached Open before this failure
   bool will_reconnect = false;
   std::uint32_t retry_in_ms = 0;      // backoff delay chosen for the next attempt
