@@ -242,3 +242,27 @@ TEST(HttpClient, ConnectionRefusedFailsQueuedRequests) {
 
 }  // namespace
 }  // namespace polybot::net
+
+namespace polybot::net {
+namespace {
+
+TEST(HttpClient, DestroyingWithRequestInFlightIsSafe) {
+  Server server(tls_server_config());
+  add_routes(server);
+  const auto port = server.start().value();
+  IoLoop loop;
+  auto tls = client_tls();
+  RecordingHttpHandler h;
+  HttpClientConfig cfg;
+  cfg.base_url = "https://localhost:" + std::to_string(port);
+  {
+    auto c = HttpClient::create(loop, &tls, cfg, h).value();
+    ASSERT_EQ(c->submit({.target = "/slow", .tag = 1}), NetError::kOk);
+    loop.run_until([] { return false; }, 50);
+  }
+  loop.run_until([] { return false; }, 300);
+  EXPECT_TRUE(h.results.empty());  // no callback after destruction
+}
+
+}  // namespace
+}  // namespace polybot::net

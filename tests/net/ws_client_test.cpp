@@ -369,3 +369,33 @@ TEST(WsClient, CreateRejectsBadUrlAndMissingTls) {
 
 }  // namespace
 }  // namespace polybot::net
+
+namespace polybot::net {
+namespace {
+
+// Destroying a client with operations in flight closes its socket without callbacks; the loop then only
+// releases the pending handlers (run under ASan to prove there is no use after free).
+TEST(WsClient, DestroyingWhileConnectingOrOpenIsSafe) {
+  Server server(tls_server_config());
+  add_echo_route(server);
+  const auto port = server.start().value();
+  IoLoop loop;
+  auto tls = client_tls();
+  RecordingWsHandler h;
+  {
+    auto c = WsClient::create(loop, &tls, fast_config(port), h).value();
+    c->start();
+    loop.poll();
+  }
+  {
+    auto c = WsClient::create(loop, &tls, fast_config(port), h).value();
+    c->start();
+    ASSERT_TRUE(loop.run_until([&] { return h.opens == 1; }, 5'000));
+    (void)c->send_text("in flight");
+  }
+  loop.run_until([] { return false; }, 100);
+  EXPECT_TRUE(h.disconnects.empty());
+}
+
+}  // namespace
+}  // namespace polybot::net
