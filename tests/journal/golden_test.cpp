@@ -2,6 +2,7 @@
 // zero divergence through the pipeline's own StageLogic factory; a deliberately non-deterministic stage is caught.
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -78,6 +79,7 @@ TEST(GoldenJournal, ReplayCatchesANonDeterministicStage) {
   ReadsTheWallClock logic(app::make_stage_logic(Stage::kSignal, cfg));
   const ReplayReport r = replay_verify(kGolden, Stage::kSignal, logic);
   ASSERT_TRUE(r.divergence.has_value());
+  std::printf("%s\n", r.divergence->describe().c_str());
   EXPECT_EQ(r.divergence->stream, "signal");
   EXPECT_EQ(r.divergence->type, "intent");
   EXPECT_EQ(r.divergence->field, "inputs[7]");
