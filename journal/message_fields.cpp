@@ -51,26 +51,6 @@ constexpr std::uint32_t off(std::size_t o) noexcept { return static_cast<std::ui
     #m, static_cast<std::uint32_t>(offsetof(T, m)), static_cast<std::uint32_t>(sizeof(T::m)), FieldKind::kEnum, \
         0, tbl, static_cast<std::uint32_t>(std::size(tbl))                                                      \
   }
-// A field that a message gains in a concurrent change: described when the member exists, else an empty entry
-// (size 0) that every consumer of the table skips.
-#define PB_OPT_U(T, m)                                                                                        \
-  []<class U>() {                                                                                             \
-    if constexpr (requires(const U& u) { u.m; }) {                                                            \
-      return FieldDesc{#m, static_cast<std::uint32_t>(offsetof(U, m)), static_cast<std::uint32_t>(sizeof(U::m)), \
-                       FieldKind::kUint};                                                                     \
-    } else {                                                                                                  \
-      return FieldDesc{#m, 0, 0, FieldKind::kPad};                                                            \
-    }                                                                                                         \
-  }.template operator()<T>()
-#define PB_OPT_PAD(T, m)                                                                                      \
-  []<class U>() {                                                                                             \
-    if constexpr (requires(const U& u) { u.m; }) {                                                            \
-      return FieldDesc{#m, static_cast<std::uint32_t>(offsetof(U, m)), static_cast<std::uint32_t>(sizeof(U::m)), \
-                       FieldKind::kPad};                                                                      \
-    } else {                                                                                                  \
-      return FieldDesc{#m, 0, 0, FieldKind::kPad};                                                            \
-    }                                                                                                         \
-  }.template operator()<T>()
 // Nested members (BookTop's two TokenTops): offsetof with a member designator.
 #define PB_NF(T, path, m, sz, kind, dec, tbl, n) \
   FieldDesc { #path, static_cast<std::uint32_t>(offsetof(T, m)), sz, kind, dec, tbl, n }
@@ -104,13 +84,13 @@ constexpr std::uint32_t off(std::size_t o) noexcept { return static_cast<std::ui
 const FieldDesc kBookLevelFields[] = {PB_HEADER(BookLevel),          PB_X(BookLevel, price, 6),
                                       PB_X(BookLevel, size, 6),      PB_X(BookLevel, msg_best_bid, 6),
                                       PB_X(BookLevel, msg_best_ask, 6), PB_E(BookLevel, side, kBookSide),
-                                      PB_E(BookLevel, venue, kVenue), PB_OPT_U(BookLevel, has_top),
+                                      PB_E(BookLevel, venue, kVenue), PB_U(BookLevel, has_top),
                                       PB_PAD(BookLevel, pad_)};
 const FieldDesc kBookSnapshotFields[] = {PB_HEADER(BookSnapshot),         PB_U(BookSnapshot, bid_levels),
                                          PB_U(BookSnapshot, ask_levels),  PB_U(BookSnapshot, hash_prefix),
                                          PB_E(BookSnapshot, phase, kSnapshotPhase),
-                                         PB_E(BookSnapshot, venue, kVenue), PB_OPT_U(BookSnapshot, from_rest),
-                                         PB_OPT_U(BookSnapshot, hash_check),  PB_PAD(BookSnapshot, pad_)};
+                                         PB_E(BookSnapshot, venue, kVenue), PB_U(BookSnapshot, from_rest),
+                                         PB_U(BookSnapshot, hash_check),  PB_PAD(BookSnapshot, pad_)};
 const FieldDesc kTradeFields[] = {
     PB_HEADER(Trade),
     FieldDesc{"price", static_cast<std::uint32_t>(offsetof(Trade, price_raw)), 8, FieldKind::kVenueFixed},
@@ -132,8 +112,8 @@ const FieldDesc kKlineFields[] = {PB_HEADER(Kline),           PB_I(Kline, open_t
 const FieldDesc kRefPriceFields[] = {
     PB_HEADER(RefPrice), PB_X(RefPrice, value, 8),
     FieldDesc{"value_e18", static_cast<std::uint32_t>(offsetof(RefPrice, value_e18_hi)), 16, FieldKind::kU128E18},
-    PB_I(RefPrice, feed_ts_ms), PB_E(RefPrice, venue, kVenue), PB_OPT_U(RefPrice, is_twap), PB_OPT_U(RefPrice, is_snapshot),
-    PB_OPT_PAD(RefPrice, pad0_), PB_OPT_U(RefPrice, seq), PB_PAD(RefPrice, pad_)};
+    PB_I(RefPrice, feed_ts_ms), PB_E(RefPrice, venue, kVenue), PB_U(RefPrice, is_twap), PB_U(RefPrice, is_snapshot),
+    PB_PAD(RefPrice, pad0_), PB_U(RefPrice, seq), PB_PAD(RefPrice, pad_)};
 const FieldDesc kMarketStatusFields[] = {PB_HEADER(MarketStatus),        PB_U(MarketStatus, market),
                                          PB_U(MarketStatus, up_token),   PB_U(MarketStatus, down_token),
                                          PB_E(MarketStatus, kind, kMarketStatusKind), PB_U(MarketStatus, winner),
