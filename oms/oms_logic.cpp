@@ -88,6 +88,14 @@ void OmsLogic::closed(Order& o) noexcept {
   }
 }
 
+void OmsLogic::settle_slot(Order& o) noexcept {
+  // Once the venue has answered for it (or it is Unknown: never resent, reconciliation decides), the signed bytes
+  // are no longer needed for an identical resend: the slot goes back to the pool.
+  if (o.state == OrderState::kSubmitted || o.send_pending != 0 || o.signed_slot == kNoSlot) return;
+  store_.release(o.signed_slot);
+  o.signed_slot = kNoSlot;
+}
+
 // ---- inputs ----
 
 OmsReason OmsLogic::gate(MarketId market, std::int64_t now_ns) const noexcept {
@@ -331,6 +339,7 @@ void OmsLogic::on_order_answer(ClientOrderId id, const OrderAnswer& a) noexcept 
         ++counters_.accepted;
         report(*o, ExecKind::kAccepted);
       }
+      settle_slot(*o);
       return;
     case Disposition::kRejected:
       if (a.error == VenueError::kDuplicated && o->send_attempts > 1) {
@@ -339,6 +348,7 @@ void OmsLogic::on_order_answer(ClientOrderId id, const OrderAnswer& a) noexcept 
           ++counters_.accepted;
           report(*o, ExecKind::kAccepted);
         }
+        settle_slot(*o);
         return;
       }
       if (table_.apply(*o, ExecKind::kRejected, now) == Transition::kApplied) {
@@ -373,6 +383,7 @@ void OmsLogic::on_order_answer(ClientOrderId id, const OrderAnswer& a) noexcept 
         ++counters_.unknown;
         report(*o, ExecKind::kUnknown, {}, {}, TradeStatus::kNone, static_cast<std::uint16_t>(a.error));
       }
+      settle_slot(*o);
       request_reconcile();
       return;
   }
@@ -423,6 +434,7 @@ void OmsLogic::on_order(const UserOrderEvent& ev) noexcept {
       ++counters_.accepted;
       report(*o, ExecKind::kAccepted);
     }
+    settle_slot(*o);
   }
   // UPDATE / MATCHED: the quantities come with the trade events.
 }
@@ -441,6 +453,7 @@ void OmsLogic::on_trade(const UserTradeEvent& ev) noexcept {
         ++counters_.fills;
         report(*o, exec_kind_of(o->state), f.qty, f.price, ev.status);
         if (is_terminal(o->state)) closed(*o);
+        else settle_slot(*o);
         return;
       case FillAction::kAdvance:
         report(*o, exec_kind_of(o->state), Qty{}, f.price, ev.status);
@@ -546,6 +559,7 @@ void OmsLogic::on_finding(ReconcileFinding what, Order* o, const OrderDigest& di
       return;
     case ReconcileFinding::kConfirmedLive:
       report(*o, ExecKind::kAccepted);
+      settle_slot(*o);
       return;
     case ReconcileFinding::kClosedFilled:
       closed(*o);

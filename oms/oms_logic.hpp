@@ -139,6 +139,7 @@ class OmsLogic final : public StageLogic, public GatewayListener, public UserCha
               TradeStatus ts = TradeStatus::kNone, std::uint16_t reason = 0) noexcept;
   void refuse(const OrderRequest& req, OmsReason why) noexcept;
   void closed(Order& o) noexcept;  // a terminal transition: free its signed slot
+  void settle_slot(Order& o) noexcept;  // answered for: the bytes are no longer needed for a resend
   void step_reconcile(std::int64_t now) noexcept;
   void refill_presign(std::int64_t now) noexcept;
   void emit(ExecReport& r) noexcept;
