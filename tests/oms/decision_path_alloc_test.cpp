@@ -15,13 +15,14 @@ std::atomic<long> g_allocations{0};
 thread_local bool t_armed = false;
 }  // namespace
 
-void* operator new(std::size_t n) {
+// noinline: an inlined free() against a new-expression trips -Wmismatched-new-delete in optimised builds.
+[[gnu::noinline]] void* operator new(std::size_t n) {
   if (t_armed) g_allocations.fetch_add(1, std::memory_order_relaxed);
   if (void* p = std::malloc(n == 0 ? 1 : n)) return p;
   throw std::bad_alloc();
 }
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+[[gnu::noinline]] void operator delete(void* p) noexcept { std::free(p); }
+[[gnu::noinline]] void operator delete(void* p, std::size_t) noexcept { std::free(p); }
 
 namespace polybot::oms::test {
 namespace {
@@ -51,7 +52,8 @@ TEST(DecisionPath, PreSignedOrderReachesTheSocketWithoutAllocating) {
   // The counter counts (a test that can fail).
   const long probe = g_allocations.load();
   t_armed = true;
-  delete new int(1);
+  int* volatile probe_ptr = new int(1);  // volatile: the allocation cannot be elided
+  delete probe_ptr;
   t_armed = false;
   ASSERT_EQ(g_allocations.load(), probe + 1);
   long during = 0;
