@@ -3,6 +3,8 @@
 // readers — never on the writer's hot path. Not thread-safe; one owner at a time.
 #pragma once
 
+#include <cstring>
+
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -57,6 +59,18 @@ struct SegmentEntry {
   std::string path;
 };
 // Segments of `stream` in `dir`, ascending index.
+// True for a segment the helper prepared and the writer never activated: its state is still kPrepared and no
+// record was ever written into it. Activation writes first_seq and the checksum and release-stores the state
+// last, so a writer killed half-way through activating leaves exactly this (not a corrupt header). A state that
+// reads kPrepared over a body holding data (a flipped bit in a used segment) is not "never activated".
+inline bool never_activated(const MappedSegment& seg) noexcept {
+  if (load_state(seg.header()) != static_cast<std::uint32_t>(SegmentState::kPrepared)) return false;
+  if (seg.size() < kSegmentHeaderSize + 8) return true;  // prepared segments are full size; nothing to read
+  std::uint64_t first = 0;
+  std::memcpy(&first, seg.base() + kSegmentHeaderSize, sizeof first);
+  return first == 0;
+}
+
 std::vector<SegmentEntry> list_segments(const std::string& dir, std::string_view stream);
 // Every stream with at least one segment in `dir`, sorted (feed, signal, risk, oms first, then by name).
 std::vector<std::string> list_streams(const std::string& dir);

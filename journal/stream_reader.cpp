@@ -72,7 +72,7 @@ ReadStatus StreamReader::open_segment_at(std::uint64_t index) {
     if (mode_ == Mode::kTail) return ReadStatus::kIdle;  // still being created
     return fail(FaultKind::kIo, opened.error().message());
   }
-  if (is_prepared((*opened)->header()) ||
+  if (never_activated(**opened) ||
       (mode_ == Mode::kTail && load_state((*opened)->header()) != static_cast<std::uint32_t>(SegmentState::kActive))) {
     if (mode_ == Mode::kTail) return ReadStatus::kIdle;
     if (last_listed) return ReadStatus::kEnd;  // prepared ahead by the helper, never used
@@ -106,7 +106,7 @@ ReadStatus StreamReader::at_empty() {
     // Only a clean close or a recovery may end a segment early, and both write a padding record.
     std::string path = dir_ + "/" + segment_file_name(stream_, next_index_);
     auto next = open_segment(path, next_index_, false);
-    const bool next_active = next && !is_prepared((*next)->header());
+    const bool next_active = next && !never_activated(**next);
     if (next_active) return fail(FaultKind::kCorrupt, "segment ends without a padding record but later segments exist");
   }
   if (any_nonzero(base, pos_, size)) {
@@ -127,7 +127,7 @@ ReadStatus StreamReader::at_bad(std::uint32_t len, bool bad_length) {
   if (!listing_.empty() && listing_.back().index >= next_index_) {
     std::string path = dir_ + "/" + segment_file_name(stream_, next_index_);
     auto next = open_segment(path, next_index_, false);
-    if (next && !is_prepared((*next)->header())) {
+    if (next && !never_activated(**next)) {
       return fail(FaultKind::kCorrupt, what + " in a segment that later segments follow");
     }
   }

@@ -106,7 +106,7 @@ Status<JournalError> StreamWriter::recover() {
   while (!segs.empty()) {
     auto seg = open_segment(segs.back().path, segs.back().index, false);
     if (!seg) return Err{seg.error()};
-    if (!is_prepared((*seg)->header())) break;
+    if (!never_activated(**seg)) break;
     std::filesystem::remove(segs.back().path, ec);
     ++recovery_.removed_prepared;
     segs.pop_back();
