@@ -3,6 +3,8 @@
 // answers reach OmsLogic as callbacks there), then OmsLogic::poll (signatures back from the helper, heartbeats,
 // reconciliation, pre-sign refills). Every ExecReport is stamped (producer, seq, ts_produced), recorded and pushed
 // to the output channel; a full output channel is counted, never silent. No allocation after construction.
+// done() (for a finite run): the upstream is done, the input is drained and every order sent has an answer
+// (or drain_timeout passed). Counters are atomics, readable from any thread.
 #pragma once
 
 #include <atomic>
@@ -26,28 +28,44 @@ class OmsAgent final : public Agent, public Emitter {
   OmsAgent(net::IoLoop& loop, const Clock& clock, StageRecorder* recorder) noexcept
       : loop_(loop), clock_(clock), recorder_(recorder) {}
 
-  void bind(OmsLogic& logic, Channel<Envelope>& input, Channel<Envelope>& output) noexcept {
+  // `output` may be null: ExecReports are then journaled and counted only.
+  void bind(OmsLogic& logic, Channel<Envelope>& input, Channel<Envelope>* output) noexcept {
     logic_ = &logic;
     input_.emplace(input.consumer());
-    output_.emplace(output.producer());
+    if (output != nullptr) output_.emplace(output->producer());
   }
+  void set_upstream(const Agent* upstream) noexcept { upstream_ = upstream; }
+  void set_drain_timeout_ms(std::int64_t ms) noexcept { drain_timeout_ns_ = ms * 1'000'000; }
 
   [[nodiscard]] const char* name() const noexcept override { return "oms"; }
+  void attach_parker(Parker* parker) noexcept override {
+    if (input_) input_->wake_via(parker);
+  }
   int do_work() noexcept override;
   bool emit(Envelope& msg) noexcept override;
+  [[nodiscard]] bool done() const noexcept override { return done_.load(std::memory_order_acquire); }
 
   [[nodiscard]] std::uint64_t output_full() const noexcept { return output_full_.load(std::memory_order_relaxed); }
+  [[nodiscard]] std::uint64_t consumed() const noexcept { return consumed_.load(std::memory_order_relaxed); }
+  [[nodiscard]] std::uint64_t produced() const noexcept { return produced_.load(std::memory_order_relaxed); }
 
  private:
+  void update_done(std::int64_t now) noexcept;
+
   net::IoLoop& loop_;
   const Clock& clock_;
   StageRecorder* recorder_;
   OmsLogic* logic_ = nullptr;
+  const Agent* upstream_ = nullptr;
   std::optional<Channel<Envelope>::Consumer> input_;
   std::optional<Channel<Envelope>::Producer> output_;
+  ManualClock frozen_;  // the logic's clock during on_input: the journaled consumption time (replay sees it too)
   const Envelope* current_ = nullptr;
   std::uint64_t seq_ = 0;
-  std::atomic<std::uint64_t> output_full_{0};
+  std::int64_t drain_timeout_ns_ = 5'000'000'000;
+  std::int64_t drain_since_ns_ = 0;
+  std::atomic<std::uint64_t> output_full_{0}, consumed_{0}, produced_{0};
+  std::atomic<bool> done_{false};
 };
 
 }  // namespace polybot::oms

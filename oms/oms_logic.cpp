@@ -4,6 +4,7 @@ namespace polybot::oms {
 namespace {
 constexpr std::int64_t kMs = 1'000'000;
 constexpr std::uint32_t kPresignReserve = 16;  // slots kept free for decisions that miss the cache
+constexpr std::uint32_t kMaxPages = 1'000;      // reconciliation: pages of open orders or trades walked
 
 struct TradeCollector final : UserEventSink {
   Reconciler* rec = nullptr;
@@ -238,11 +239,28 @@ void OmsLogic::cancel_order(const OrderRequest& req, std::int64_t /*now*/) noexc
 
 // ---- periodic ----
 
+bool OmsLogic::settled() noexcept {
+  if (send_pending_ > 0 || phase_ != ReconcilePhase::kIdle || table_.unknown_count() > 0) return false;
+  bool busy = false;
+  table_.for_each([&](Order& o) {
+    busy = busy || o.state == OrderState::kSigning || o.state == OrderState::kSubmitted;
+  });
+  return !busy;
+}
+
 int OmsLogic::poll(std::int64_t now) noexcept {
   int work = 0;
   SignDone d;
   while (signer_.poll(d)) {
     ++work;
+    if (inputs_ != nullptr) {
+      struct {
+        SignDone done;
+        OrderDigest digest;
+      } head{d, store_.at(d.slot).digest};
+      record(OmsInputKind::kSignDone, &head, sizeof head,
+             d.outcome == SignOutcome::kOk ? store_.at(d.slot).view() : std::string_view{});
+    }
     if (d.tag == 1) {
       const std::uint32_t i = static_cast<std::uint32_t>(d.client.value);
       Target* t = i < targets_n_ ? &targets_[i] : nullptr;
@@ -330,6 +348,13 @@ void OmsLogic::refill_presign(std::int64_t /*now*/) noexcept {
 // ---- venue answers ----
 
 void OmsLogic::on_order_answer(ClientOrderId id, const OrderAnswer& a) noexcept {
+  if (inputs_ != nullptr) {
+    struct {
+      std::uint64_t id;
+      OrderAnswer answer;
+    } head{id.value, a};
+    record(OmsInputKind::kOrderAnswer, &head, sizeof head);
+  }
   Order* o = table_.find(id);
   if (o == nullptr) return;
   const std::int64_t now = clock_.now_ns();
@@ -389,7 +414,15 @@ void OmsLogic::on_order_answer(ClientOrderId id, const OrderAnswer& a) noexcept 
   }
 }
 
-void OmsLogic::on_cancel_answer(const OrderDigest& id, bool cancelled, VenueError /*reason*/) noexcept {
+void OmsLogic::on_cancel_answer(const OrderDigest& id, bool cancelled, VenueError reason) noexcept {
+  if (inputs_ != nullptr) {
+    struct {
+      OrderDigest id;
+      std::uint8_t cancelled;
+      VenueError reason;
+    } head{id, static_cast<std::uint8_t>(cancelled ? 1 : 0), reason};
+    record(OmsInputKind::kCancelAnswer, &head, sizeof head);
+  }
   Order* o = table_.find(id);
   if (o == nullptr) return;
   const std::int64_t now = clock_.now_ns();
@@ -405,12 +438,26 @@ void OmsLogic::on_cancel_answer(const OrderDigest& id, bool cancelled, VenueErro
   if (!is_terminal(o->state)) request_reconcile();
 }
 
-void OmsLogic::on_cancel_failed(RequestKind /*kind*/, VenueError error) noexcept {
+void OmsLogic::on_cancel_failed(RequestKind kind, VenueError error) noexcept {
+  if (inputs_ != nullptr) {
+    struct {
+      RequestKind kind;
+      VenueError error;
+    } head{kind, error};
+    record(OmsInputKind::kCancelFailed, &head, sizeof head);
+  }
   if (disposition_of(error) == Disposition::kFailClosed) fail_closed_ = true;
   request_reconcile();
 }
 
 void OmsLogic::on_heartbeat(bool ok, VenueError error) noexcept {
+  if (inputs_ != nullptr) {
+    struct {
+      std::uint8_t ok;
+      VenueError error;
+    } head{static_cast<std::uint8_t>(ok ? 1 : 0), error};
+    record(OmsInputKind::kHeartbeat, &head, sizeof head);
+  }
   if (!ok && (error == VenueError::kUnauthorized || error == VenueError::kForbidden)) fail_closed_ = true;
 }
 
@@ -471,6 +518,10 @@ void OmsLogic::on_trade(const UserTradeEvent& ev) noexcept {
 }
 
 void OmsLogic::on_gap(bool open) noexcept {
+  if (inputs_ != nullptr) {
+    const std::uint8_t head = open ? 1 : 0;
+    record(OmsInputKind::kUserGap, &head, sizeof head);
+  }
   if (!open) {
     user_channel_dropped_ = true;
     return;
@@ -486,6 +537,7 @@ void OmsLogic::step_reconcile(std::int64_t now) noexcept {
   if (gateway_->query_open_orders() != SendStatus::kSent) return;
   reconcile_wanted_ = false;
   reconciler_.begin();
+  pages_ = 0;
   phase_ = ReconcilePhase::kOpenOrders;
 }
 
@@ -494,6 +546,13 @@ void OmsLogic::on_open_order(const VenueOpenOrder& o) noexcept {
 }
 
 void OmsLogic::on_query_answer(RequestKind kind, VenueError error, std::string_view body) noexcept {
+  if (inputs_ != nullptr) {
+    struct {
+      RequestKind kind;
+      VenueError error;
+    } head{kind, error};
+    record(OmsInputKind::kQueryAnswer, &head, sizeof head, body);
+  }
   if (phase_ == ReconcilePhase::kIdle) return;
   if (error != VenueError::kNone) {
     phase_ = ReconcilePhase::kIdle;
@@ -501,18 +560,27 @@ void OmsLogic::on_query_answer(RequestKind kind, VenueError error, std::string_v
     next_reconcile_ns_ = clock_.now_ns() + cfg_.reconcile_retry_ms * kMs;
     return;
   }
+  const auto retry_later = [&] {
+    phase_ = ReconcilePhase::kIdle;
+    reconcile_wanted_ = true;
+    next_reconcile_ns_ = clock_.now_ns() + cfg_.reconcile_retry_ms * kMs;
+  };
+  // Every page is read: next_cursor until the end marker "LTE=" (protocol notes §6.2); a walk longer than
+  // kMaxPages is a difference we cannot rule out.
+  const auto more_pages = [](std::string_view cursor) { return !cursor.empty() && cursor != "LTE="; };
   if (kind == RequestKind::kDataOrders && phase_ == ReconcilePhase::kOpenOrders) {
     std::string_view cursor;
     if (state_parser_.parse_orders(body, *this, &cursor) != RestParseStatus::kOk ||
-        (!cursor.empty() && cursor != "LTE=")) {
-      // Malformed, or more pages than this version walks: a difference we cannot rule out.
+        (more_pages(cursor) && ++pages_ > kMaxPages)) {
       ++counters_.unexplained;
       reconcile_clean_ = false;
-      phase_ = ReconcilePhase::kIdle;
-      reconcile_wanted_ = true;
-      next_reconcile_ns_ = clock_.now_ns() + cfg_.reconcile_retry_ms * kMs;
+      return retry_later();
+    }
+    if (more_pages(cursor)) {
+      if (gateway_->query_open_orders(cursor) != SendStatus::kSent) return retry_later();
       return;
     }
+    pages_ = 0;
     const std::int64_t after = started_ns_ / 1'000'000'000 - cfg_.trades_lookback_s;
     if (gateway_->query_trades(after) != SendStatus::kSent) {
       phase_ = ReconcilePhase::kIdle;
@@ -528,8 +596,14 @@ void OmsLogic::on_query_answer(RequestKind kind, VenueError error, std::string_v
     tc.api_key = cfg_.api_key;
     tc.funder = cfg_.funder_address;
     std::string_view cursor;
-    const bool ok = state_parser_.parse_trades(body, tc, &cursor) == RestParseStatus::kOk &&
-                    (cursor.empty() || cursor == "LTE=");
+    bool ok = state_parser_.parse_trades(body, tc, &cursor) == RestParseStatus::kOk;
+    if (ok && more_pages(cursor) && ++pages_ <= kMaxPages) {
+      const std::int64_t after = started_ns_ / 1'000'000'000 - cfg_.trades_lookback_s;
+      if (gateway_->query_trades(after, cursor) != SendStatus::kSent) return retry_later();
+      return;
+    }
+    ok = ok && !more_pages(cursor);
+    pages_ = 0;
     phase_ = ReconcilePhase::kIdle;
     ++counters_.reconciliations;
     strays_n_ = 0;

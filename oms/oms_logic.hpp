@@ -18,6 +18,7 @@
 
 #include "core/stage.hpp"
 #include "oms/gateway/clob_gateway.hpp"
+#include "oms/oms_input_recorder.hpp"
 #include "oms/lifecycle/fill_ledger.hpp"
 #include "oms/lifecycle/order_table.hpp"
 #include "oms/presign/market_directory.hpp"
@@ -106,6 +107,11 @@ class OmsLogic final : public StageLogic, public GatewayListener, public UserCha
   void clear_presign_targets() noexcept { targets_n_ = 0; }
 
   void request_reconcile() noexcept { reconcile_wanted_ = true; }
+  // Journals every venue answer and signature (see OmsInputRecorder); null: off.
+  void set_input_recorder(OmsInputRecorder* r) noexcept { inputs_ = r; }
+  // Nothing in flight: no order signing, unanswered or Unknown, nothing waiting to be sent, no reconciliation.
+  // Walks the table: for the end of a finite run, not for every decision.
+  [[nodiscard]] bool settled() noexcept;
   [[nodiscard]] bool reconciling() const noexcept { return phase_ != ReconcilePhase::kIdle || reconcile_wanted_; }
   [[nodiscard]] bool fail_closed() const noexcept { return fail_closed_; }
   // Whether a new order on `market` would be admitted now (and why not).
@@ -143,6 +149,9 @@ class OmsLogic final : public StageLogic, public GatewayListener, public UserCha
   void step_reconcile(std::int64_t now) noexcept;
   void refill_presign(std::int64_t now) noexcept;
   void emit(ExecReport& r) noexcept;
+  void record(OmsInputKind kind, const void* head, std::uint32_t size, std::string_view body = {}) noexcept {
+    if (inputs_ != nullptr) inputs_->record(kind, clock_.now_ns(), head, size, body);
+  }
 
   OmsConfig cfg_;
   const MarketDirectory& markets_;
@@ -152,6 +161,7 @@ class OmsLogic final : public StageLogic, public GatewayListener, public UserCha
   const Clock& clock_;
   Emitter& out_;
   Emitter* in_call_ = nullptr;   // the on_input emitter while inside on_input
+  OmsInputRecorder* inputs_ = nullptr;
   OrderTable table_;
   FillLedger ledger_;
   PresignCache cache_;
@@ -164,6 +174,7 @@ class OmsLogic final : public StageLogic, public GatewayListener, public UserCha
   bool reconcile_clean_ = false;
   bool user_channel_dropped_ = false;
   ReconcilePhase phase_ = ReconcilePhase::kIdle;
+  std::uint32_t pages_ = 0;         // reconciliation: pages read beyond the first in this phase
   std::int64_t started_ns_ = 0;
   std::int64_t next_retire_ns_ = 0;
   std::int64_t next_reconcile_ns_ = 0;

@@ -183,14 +183,22 @@ SendStatus ClobGateway::cancel_market(std::string_view condition_id, std::string
   return s;
 }
 
-SendStatus ClobGateway::query_open_orders() noexcept {
-  return submit(*query_http_, Endpoint::kDataOrders, 1, net::HttpMethod::kGet, "/data/orders?next_cursor=MA==", {},
-                make_tag(RequestKind::kDataOrders, 0));
+SendStatus ClobGateway::query_open_orders(std::string_view cursor) noexcept {
+  if (cursor.size() > kMaxCursor) return SendStatus::kTooLarge;
+  std::size_t n = put(target_buf_.data(), 0, "/data/orders?next_cursor=");
+  n = put(target_buf_.data(), n, cursor.empty() ? std::string_view("MA==") : cursor);
+  return submit(*query_http_, Endpoint::kDataOrders, 1, net::HttpMethod::kGet, std::string_view(target_buf_.data(), n),
+                {}, make_tag(RequestKind::kDataOrders, 0));
 }
 
-SendStatus ClobGateway::query_trades(std::int64_t after_s) noexcept {
+SendStatus ClobGateway::query_trades(std::int64_t after_s, std::string_view cursor) noexcept {
+  if (cursor.size() > kMaxCursor) return SendStatus::kTooLarge;
   std::size_t n = put(target_buf_.data(), 0, "/data/trades?after=");
   n += write_u64(static_cast<std::uint64_t>(after_s < 0 ? 0 : after_s), target_buf_.data() + n);
+  if (!cursor.empty()) {
+    n = put(target_buf_.data(), n, "&next_cursor=");
+    n = put(target_buf_.data(), n, cursor);
+  }
   return submit(*query_http_, Endpoint::kDataTrades, 1, net::HttpMethod::kGet,
                 std::string_view(target_buf_.data(), n), {}, make_tag(RequestKind::kDataTrades, 0));
 }

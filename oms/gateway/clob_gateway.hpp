@@ -120,8 +120,10 @@ class ClobGateway final : public net::HttpHandler {
   SendStatus cancel_many(const OrderDigest* ids, std::uint32_t n) noexcept;
   SendStatus cancel_all() noexcept;
   SendStatus cancel_market(std::string_view condition_id, std::string_view asset_id) noexcept;
-  SendStatus query_open_orders() noexcept;
-  SendStatus query_trades(std::int64_t after_s) noexcept;
+  // Paged: `cursor` is the previous page's next_cursor (empty: the first page, "MA=="). At most kMaxCursor chars.
+  static constexpr std::size_t kMaxCursor = 128;
+  SendStatus query_open_orders(std::string_view cursor = {}) noexcept;
+  SendStatus query_trades(std::int64_t after_s, std::string_view cursor = {}) noexcept;
   SendStatus query_balance(int signature_type) noexcept;
   SendStatus sync_time() noexcept;
 

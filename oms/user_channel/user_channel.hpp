@@ -12,6 +12,7 @@
 #include "core/net/io_loop.hpp"
 #include "core/net/tls_context.hpp"
 #include "core/net/ws_client.hpp"
+#include "oms/oms_input_recorder.hpp"
 #include "oms/user_channel/user_channel_parser.hpp"
 
 namespace polybot::oms {
@@ -41,6 +42,8 @@ class UserChannel final : public net::WsHandler {
   [[nodiscard]] bool open() const noexcept { return ws_->state() == net::WsState::kOpen; }
   [[nodiscard]] std::uint64_t malformed() const noexcept { return parser_.malformed(); }
   [[nodiscard]] std::uint64_t frames() const noexcept { return frames_; }
+  // Journals every text frame as received (an oms input); null: off.
+  void set_input_recorder(OmsInputRecorder* r) noexcept { inputs_ = r; }
 
   void on_open(net::WsClient& client, bool reconnected) noexcept override;
   void on_frame(net::WsClient& client, const net::WsFrame& frame) noexcept override;
@@ -53,6 +56,7 @@ class UserChannel final : public net::WsHandler {
   UserChannelParser parser_;
   std::string subscribe_;  // holds the secret: wiped in the destructor
   std::uint64_t frames_ = 0;
+  OmsInputRecorder* inputs_ = nullptr;
 };
 
 }  // namespace polybot::oms

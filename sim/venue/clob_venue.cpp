@@ -53,6 +53,52 @@ void append_json_string(std::string& out, std::string_view s) {
   out.push_back('"');
 }
 
+// The CLOB's cursors: base64 of the decimal offset ("MA==" = "0"); "LTE=" ("-1") means no more pages.
+constexpr std::string_view kEndCursor = "LTE=";
+std::string cursor_of(std::size_t offset) {
+  const std::string digits = std::to_string(offset);
+  std::string out(oms::base64_encoded_len(digits.size()), '\0');
+  out.resize(oms::base64url_encode_padded(reinterpret_cast<const std::uint8_t*>(digits.data()), digits.size(),
+                                          out.data()));
+  return out;
+}
+// Offset of a cursor this venue issued (or "MA==" / absent: 0); false for anything else.
+bool offset_of(std::string_view query, std::size_t* offset) {
+  *offset = 0;
+  std::string_view cur;
+  for (std::size_t pos = 0; pos <= query.size();) {
+    const std::size_t amp = std::min(query.find('&', pos), query.size());
+    const std::string_view kv = query.substr(pos, amp - pos);
+    if (kv.substr(0, 12) == "next_cursor=") cur = kv.substr(12);
+    pos = amp + 1;
+  }
+  if (cur.empty()) return true;
+  std::string c(cur);
+  for (std::size_t i; (i = c.find("%3D")) != std::string::npos;) c.replace(i, 3, "=");
+  // Decode base64 (4 chars -> 3 bytes), then the decimal offset.
+  static constexpr std::string_view kAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  if (c.size() % 4 != 0) return false;
+  std::string digits;
+  for (std::size_t i = 0; i < c.size(); i += 4) {
+    std::uint32_t v = 0;
+    int pad = 0;
+    for (std::size_t j = 0; j < 4; ++j) {
+      const char ch = c[i + j] == '+' ? '-' : c[i + j] == '/' ? '_' : c[i + j];
+      std::size_t k = 0;
+      if (ch == '=') {
+        ++pad;
+      } else if ((k = kAlphabet.find(ch)) == std::string_view::npos || pad > 0) {
+        return false;
+      }
+      v = (v << 6) | static_cast<std::uint32_t>(ch == '=' ? 0 : k);
+    }
+    for (int j = 0; j < 3 - pad; ++j) digits.push_back(static_cast<char>((v >> (16 - 8 * j)) & 0xFF));
+  }
+  if (digits.empty() || digits.size() > 9 || digits.find_first_not_of("0123456789") != std::string::npos) return false;
+  *offset = static_cast<std::size_t>(std::stoul(digits));
+  return true;
+}
+
 std::string error_json(std::string_view msg) {
   std::string s = "{\"error\":";
   append_json_string(s, msg);
@@ -634,33 +680,49 @@ void ClobVenue::handle(const net::ServerRequest& req, net::ServerResponse& resp,
     return finish();
   }
   if (m == "GET" && p == "/data/orders") {
-    std::string out = "{\"data\":[";
-    bool first = true;
-    std::size_t n = 0;
+    std::size_t offset = 0;
+    if (!offset_of(req.query, &offset)) {
+      resp.status = 400;
+      resp.body = error_json("invalid next_cursor");
+      return finish();
+    }
+    std::vector<std::string> rows;
     for (const auto& [id, o] : d.orders) {
       if (o.status != "LIVE") continue;
-      if (!first) out += ",";
-      first = false;
-      ++n;
-      out += "{\"id\":\"" + id + "\",\"status\":\"LIVE\",\"owner\":\"" + d.cfg.account.api_key + "\",\"maker_address\":\"" +
-             d.maker_text() + "\",\"market\":\"" + o.market + "\",\"asset_id\":\"" + o.token + "\",\"side\":\"" +
-             Impl::side_text(o.side) + "\",\"original_size\":\"" + dec(o.original.raw) + "\",\"size_matched\":\"" +
-             dec(o.matched.raw) + "\",\"price\":\"" + dec(o.price.raw) + "\",\"outcome\":\"Up\",\"associate_trades\":[],"
-             "\"created_at\":" + std::to_string(o.created_s) + ",\"expiration\":\"0\",\"order_type\":\"" + o.order_type + "\"}";
+      rows.push_back("{\"id\":\"" + id + "\",\"status\":\"LIVE\",\"owner\":\"" + d.cfg.account.api_key +
+                     "\",\"maker_address\":\"" + d.maker_text() + "\",\"market\":\"" + o.market + "\",\"asset_id\":\"" +
+                     o.token + "\",\"side\":\"" + Impl::side_text(o.side) + "\",\"original_size\":\"" +
+                     dec(o.original.raw) + "\",\"size_matched\":\"" + dec(o.matched.raw) + "\",\"price\":\"" +
+                     dec(o.price.raw) + "\",\"outcome\":\"Up\",\"associate_trades\":[],\"created_at\":" +
+                     std::to_string(o.created_s) + ",\"expiration\":\"0\",\"order_type\":\"" + o.order_type + "\"}");
     }
-    out += "],\"next_cursor\":\"LTE=\",\"limit\":1000,\"count\":" + std::to_string(n) + "}";
+    const std::size_t page = d.cfg.page_size == 0 ? rows.size() : d.cfg.page_size;
+    const std::size_t end = std::min(rows.size(), offset + page);
+    std::string out = "{\"data\":[";
+    for (std::size_t i = offset; i < end; ++i) out += (i == offset ? "" : ",") + rows[i];
+    out += "],\"next_cursor\":\"" + (end < rows.size() ? cursor_of(end) : std::string(kEndCursor)) +
+           "\",\"limit\":" + std::to_string(page) + ",\"count\":" + std::to_string(end > offset ? end - offset : 0) + "}";
+    ++d.stats.pages_served;
     resp.body = std::move(out);
     return finish();
   }
   if (m == "GET" && p == "/data/trades") {
-    std::string out = "{\"data\":[";
-    bool first = true;
-    for (const auto& t : d.trades) {
-      if (!first) out += ",";
-      first = false;
-      out += d.trade_json(t, false);
+    std::size_t offset = 0;
+    if (!offset_of(req.query, &offset)) {
+      resp.status = 400;
+      resp.body = error_json("invalid next_cursor");
+      return finish();
     }
-    out += "],\"next_cursor\":\"LTE=\"}";
+    const std::size_t n = d.trades.size();
+    const std::size_t page = d.cfg.page_size == 0 ? n : d.cfg.page_size;
+    const std::size_t end = std::min(n, offset + page);
+    std::string out = "{\"data\":[";
+    for (std::size_t i = offset; i < end; ++i) {
+      if (i != offset) out += ",";
+      out += d.trade_json(d.trades[i], false);
+    }
+    out += "],\"next_cursor\":\"" + (end < n ? cursor_of(end) : std::string(kEndCursor)) + "\"}";
+    ++d.stats.pages_served;
     resp.body = std::move(out);
     return finish();
   }
@@ -804,6 +866,19 @@ Qty ClobVenue::matched_of(std::string_view id) const {
   auto it = impl_->orders.find(id);
   return it == impl_->orders.end() ? Qty{} : it->second.matched;
 }
+std::vector<std::string> ClobVenue::order_ids(std::string_view prefix) const {
+  std::lock_guard lk(impl_->mu);
+  std::vector<std::string> ids;
+  for (const auto& [id, o] : impl_->orders)
+    if (id.compare(0, prefix.size(), prefix) == 0) ids.push_back(id);
+  return ids;
+}
+
+std::size_t ClobVenue::order_count() const {
+  std::lock_guard lk(impl_->mu);
+  return impl_->orders.size();
+}
+
 std::int64_t ClobVenue::collateral() const {
   std::lock_guard lock(impl_->mu);
   return impl_->collateral;

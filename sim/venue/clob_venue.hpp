@@ -51,6 +51,9 @@ struct VenueConfig {
   std::int64_t heartbeat_timeout_ms = 15'000;  // UNVERIFIED on the real venue ("10 s + 5 s buffer")
   std::int64_t l2_max_skew_s = 300;            // UNVERIFIED on the real venue
   bool advance_trades = true;                  // MATCHED -> MINED -> CONFIRMED on later ticks
+  // GET /data/orders and /data/trades page size (cursor = base64 of the offset, "LTE=" after the last page, as
+  // the CLOB pages); 0 = everything on one page.
+  std::uint32_t page_size = 0;
 };
 
 // A one-shot fault for the next matching request(s).
@@ -77,6 +80,7 @@ struct VenueStats {
   std::uint64_t heartbeat_cancels = 0;
   std::uint64_t faults_applied = 0;
   std::uint64_t trades = 0;
+  std::uint64_t pages_served = 0;      // GET /data/orders + /data/trades answers
 };
 
 class ClobVenue {
@@ -105,6 +109,9 @@ class ClobVenue {
   [[nodiscard]] VenueStats stats() const;
   [[nodiscard]] std::size_t open_order_count() const;
   [[nodiscard]] Qty matched_of(std::string_view order_id_hex) const;  // size matched of one of our orders
+  // Ids of our orders the venue knows (any status) starting with `prefix` ("0x" + hex).
+  [[nodiscard]] std::vector<std::string> order_ids(std::string_view prefix = {}) const;
+  [[nodiscard]] std::size_t order_count() const;  // every order it accepted, whatever its status
   [[nodiscard]] std::int64_t collateral() const;
   [[nodiscard]] bool heartbeat_active() const;
 
