@@ -1,5 +1,7 @@
 #include "oms/oms_logic.hpp"
 
+#include "core/int128.hpp"
+
 namespace polybot::oms {
 namespace {
 constexpr std::int64_t kMs = 1'000'000;
@@ -146,14 +148,40 @@ void OmsLogic::new_order(const OrderRequest& req, std::int64_t now) noexcept {
   const OmsReason why = gate(req.market, now);
   if (why != OmsReason::kNone) return refuse(req, why);
   if (markets_.find(req.hdr.instrument) == nullptr) return refuse(req, OmsReason::kUnknownToken);
+  // What gets signed. A market order (FOK/FAK from risk) is sized in pUSD for a BUY (the official client's
+  // createMarketOrder: amount to spend, price = the worst acceptable) and in shares for a SELL. A limit order that
+  // came with a notional only is sized in whole cents of shares at its limit price.
+  OrderRequest sized = req;
+  SignKey key{req.hdr.instrument, req.side, req.order_type, req.post_only, req.price, req.size};
+  const bool marketable = req.order_type == ::polybot::OrderType::kFok || req.order_type == ::polybot::OrderType::kFak;
+  if (req.market_order != 0 && marketable) {
+    key.market = 1;
+    key.size = Qty{};
+    if (req.side == ::polybot::Side::kBuy) {
+      key.amount_raw = req.amount.raw != 0 ? req.amount.raw : notional(req.price, req.size).raw;
+      // The table's size: the shares the signed order asks for (its taker amount), as the signer will compute it.
+      const TokenInfo* ti = markets_.find(req.hdr.instrument);
+      AmountLimits limits;
+      limits.min_size = ti->min_size;
+      const auto am = market_order_amounts(Side::kBuy, req.price, key.amount_raw, ti->tick, limits,
+                                           cfg_.market_rounding);
+      sized.size = am ? Qty::from_raw(static_cast<std::int64_t>(am->taker)) : Qty{};
+    } else {
+      key.amount_raw = req.size.raw;
+    }
+  } else if (req.size.is_zero() && req.amount.raw > 0 && req.price.raw > 0) {
+    const std::int64_t shares =
+        static_cast<std::int64_t>(static_cast<i128>(req.amount.raw) * 1'000'000 / req.price.raw);
+    sized.size = Qty::from_raw(shares - shares % 10'000);  // 2 decimals, rounded down: never above the notional
+    key.size = sized.size;
+  }
   Order* o = nullptr;
-  switch (table_.insert(req, now, &o)) {
+  switch (table_.insert(sized, now, &o)) {
     case OrderTable::InsertStatus::kOk: break;
     case OrderTable::InsertStatus::kFull: return refuse(req, OmsReason::kTableFull);
     case OrderTable::InsertStatus::kDuplicate:
     case OrderTable::InsertStatus::kInvalidId: return refuse(req, OmsReason::kDuplicateClientId);
   }
-  const SignKey key{req.hdr.instrument, req.side, req.order_type, req.post_only, req.price, req.size};
   std::uint32_t slot = 0;
   if (req.order_type != ::polybot::OrderType::kGtd && cache_.take(key, now, &slot)) {
     ++counters_.presign_hits;
@@ -325,6 +353,16 @@ void OmsLogic::set_presign_targets(InstrumentId token, ::polybot::Side side, con
     targets_[targets_n_++] = Target{SignKey{token, side, type, static_cast<std::uint8_t>(post_only ? 1 : 0),
                                             prices[i], size},
                                     0};
+  }
+}
+
+void OmsLogic::set_presign_market_targets(InstrumentId token, ::polybot::Side side, const Price* worst_prices,
+                                          std::uint32_t n, std::int64_t amount_raw, ::polybot::OrderType type) noexcept {
+  for (std::uint32_t i = 0; i < n && targets_n_ < targets_.size(); ++i) {
+    SignKey k{token, side, type, 0, worst_prices[i], Qty{}};
+    k.market = 1;
+    k.amount_raw = amount_raw;
+    targets_[targets_n_++] = Target{k, 0};
   }
 }
 

@@ -62,6 +62,7 @@ struct OmsConfig {
   ReconcileConfig reconcile;
   std::string api_key;                       // fill attribution (maker orders' owner)
   std::string funder_address;                // fill attribution (maker_address), may be empty
+  MarketRounding market_rounding = MarketRounding::kOfficialClient;  // must match SigningConfig's
 };
 
 struct OmsCounters {
@@ -104,6 +105,10 @@ class OmsLogic final : public StageLogic, public GatewayListener, public UserCha
   // The prices a strategy will likely need next for a token/side: one pre-signed order is kept for each.
   void set_presign_targets(InstrumentId token, ::polybot::Side side, const Price* prices, std::uint32_t n, Qty size,
                            ::polybot::OrderType type, bool post_only) noexcept;
+  // Market orders (FOK/FAK): one pre-signed order per worst price for `amount_raw` (pUSD to spend for a BUY,
+  // shares for a SELL), matched by a request with market_order = 1 and that amount.
+  void set_presign_market_targets(InstrumentId token, ::polybot::Side side, const Price* worst_prices,
+                                  std::uint32_t n, std::int64_t amount_raw, ::polybot::OrderType type) noexcept;
   void clear_presign_targets() noexcept { targets_n_ = 0; }
 
   void request_reconcile() noexcept { reconcile_wanted_ = true; }

@@ -25,7 +25,9 @@ struct SignKey {
   ::polybot::OrderType type = ::polybot::OrderType::kGtc;
   std::uint8_t post_only = 0;
   Price price;
-  Qty size;
+  Qty size;                      // limit orders: shares
+  std::uint8_t market = 0;       // 1: a market order (FOK/FAK) sized by `amount_raw`
+  std::int64_t amount_raw = 0;   // market orders: pUSD to spend (BUY) or shares to sell (SELL), 1e-6 units
   bool operator==(const SignKey&) const noexcept = default;
 };
 

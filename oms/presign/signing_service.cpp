@@ -72,6 +72,8 @@ SignDone SigningService::sign_now(const SignJob& job) noexcept {
   spec.tick = ti->tick;
   spec.price = job.key.price;
   spec.size = job.key.size;
+  spec.market = job.key.market != 0;
+  spec.amount_raw = job.key.amount_raw;
   spec.order_type = static_cast<OrderType>(static_cast<std::uint8_t>(job.key.type));
   spec.signature_type = cfg_.signature_type;
   spec.has_funder = cfg_.has_funder;
@@ -81,7 +83,7 @@ SignDone SigningService::sign_now(const SignJob& job) noexcept {
   spec.expiration_s = static_cast<std::uint64_t>(job.expiration_s);
   AmountLimits limits;
   limits.min_size = ti->min_size;
-  auto order = make_order(spec, signer_.signer().address(), limits);
+  auto order = make_order(spec, signer_.signer().address(), limits, cfg_.market_rounding);
   if (!order) {
     d.outcome = SignOutcome::kAmounts;
     d.detail = static_cast<std::uint8_t>(order.error().code);

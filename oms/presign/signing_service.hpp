@@ -43,6 +43,7 @@ struct SigningConfig {
   Address funder{};
   std::string owner;              // the API key, the body's "owner"
   ExchangeVersion version = ExchangeVersion::kV2;
+  MarketRounding market_rounding = MarketRounding::kOfficialClient;  // market orders' amounts
   std::size_t queue_depth = 256;
   std::uint64_t salt_seed = 0x9e3779b97f4a7c15ULL;
   // Idle: poll this many times before sleeping idle_sleep_us (a dedicated core can raise the spins).

@@ -419,14 +419,20 @@ void ClobVenue::Impl::post_order_leg(simdjson::dom::element root, std::string& o
   const bool buy = o.side == oms::Side::kBuy;
   const std::uint64_t usdc = buy ? o.maker_amount : o.taker_amount;
   const std::uint64_t shares = buy ? o.taker_amount : o.maker_amount;
-  if (shares == 0 || (static_cast<u128>(usdc) * 1'000'000u) % shares != 0)
-    return reject(400, "INVALID_ORDER_MIN_TICK_SIZE: price is not on the tick grid");
-  const Price price = Price::from_raw(static_cast<std::int64_t>(static_cast<u128>(usdc) * 1'000'000u / shares));
+  const bool marketable = order_type_s == "FOK" || order_type_s == "FAK";
+  if (shares == 0) return reject(400, "INVALID_ORDER_MIN_TICK_SIZE: price is not on the tick grid");
+  Price price = Price::from_raw(static_cast<std::int64_t>(static_cast<u128>(usdc) * 1'000'000u / shares));
+  if ((static_cast<u128>(usdc) * 1'000'000u) % shares != 0) {
+    // A market order's amounts (pUSD to spend / shares to sell, the other side rounded by the client) imply a
+    // price a hair off the grid: its worst price is the nearest tick. A resting order must be exact.
+    if (!marketable) return reject(400, "INVALID_ORDER_MIN_TICK_SIZE: price is not on the tick grid");
+    const std::int64_t t = book.m.tick.raw;
+    price = Price::from_raw((price.raw + t / 2) / t * t);
+  }
   const Qty size = Qty::from_raw(static_cast<std::int64_t>(shares));
   if (price.raw % book.m.tick.raw != 0 || price < book.m.tick || price > kPriceOne - book.m.tick)
     return reject(400, "INVALID_ORDER_MIN_TICK_SIZE: invalid price (" + price.to_string() + "), min: " +
                            book.m.tick.to_string() + " - max: " + (kPriceOne - book.m.tick).to_string());
-  const bool marketable = order_type_s == "FOK" || order_type_s == "FAK";
   if (!marketable && size < book.m.min_size) return reject(400, "INVALID_ORDER_MIN_SIZE");
   if (post_only && marketable) return reject(400, "INVALID_POST_ONLY_ORDER_TYPE");
   if (buy) {

@@ -229,6 +229,24 @@ TEST(GatewayVenue, PreSignedOrderGoesOutWithoutWaitingForTheSigner) {
   ASSERT_TRUE(f.pump_until([&] { return f.logic().presign().size() == 2; }, 5'000));
 }
 
+TEST(GatewayVenue, PreSignedMarketBuyByAmountGoesOutWithoutWaitingForTheSigner) {
+  VenueFixture f;
+  ASSERT_TRUE(f.ready());
+  f.venue().add_liquidity(kToken, Side::kSell, Price::from_raw(500'000), Qty::from_raw(kQ10));
+  const Price worst[] = {Price::from_raw(550'000)};
+  f.logic().set_presign_market_targets(kTokenId, Side::kBuy, worst, 1, 3'000'000, ::polybot::OrderType::kFak);
+  ASSERT_TRUE(f.pump_until([&] { return f.logic().presign().size() == 1; }, 5'000));
+  OrderRequest r = VenueFixture::order(15, Side::kBuy, 550'000, 0, ::polybot::OrderType::kFak);
+  r.market_order = 1;
+  r.amount = Usdc::from_raw(3'000'000);
+  f.send(r);
+  EXPECT_EQ(f.state(15), OrderState::kSubmitted);  // synchronously: a cache hit
+  EXPECT_EQ(f.logic().counters().presign_hits, 1u);
+  ASSERT_TRUE(f.pump_until([&] { return f.state(15) == OrderState::kFilled; }, 5'000));
+  EXPECT_EQ(f.find(15)->cum_qty, Qty::from_raw(5'454'500));
+  EXPECT_EQ(f.venue().stats().bad_signatures, 0u);
+}
+
 TEST(GatewayVenue, BatchOfOrdersIsAnsweredLegByLeg) {
   VenueFixture f;
   ASSERT_TRUE(f.ready());

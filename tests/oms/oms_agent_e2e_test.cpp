@@ -203,6 +203,35 @@ TEST(OmsAgentE2E, HeartbeatLapseMakesTheVenueCancelOurOrdersAndTheOmsStopsNewOne
   EXPECT_GE(h.oms().gateway().counters().heartbeats_failed, 1u);
 }
 
+TEST(OmsAgentE2E, MarketBuySizedInUsdcIsSignedOnTheLivePathAndFills) {
+  LoopbackVenue v;
+  AgentHarness h(v);
+  ASSERT_TRUE(h.ok()) << h.error();
+  ASSERT_TRUE(h.ready());
+  v.venue().add_liquidity(kLbToken, Side::kSell, Price::from_raw(500'000), Qty::from_raw(20'000'000));
+  // $3 to spend, worst price 0.55 (FOK): the official client's market order (maker 3 pUSD, taker 3/0.55 shares).
+  OrderRequest r = AgentHarness::order(30, Side::kBuy, 550'000, 0, ::polybot::OrderType::kFok);
+  r.market_order = 1;
+  r.amount = Usdc::from_raw(3'000'000);
+  h.send(r);
+  ASSERT_TRUE(h.wait_for([&] { return h.has(30, ExecKind::kFilled) || h.has(30, ExecKind::kRejected); }, kWait));
+  ASSERT_TRUE(h.has(30, ExecKind::kFilled)) << "reason " << h.last(30, ExecKind::kRejected)->venue_reason;
+  EXPECT_EQ(h.filled(30), Qty::from_raw(5'454'500));  // 3 / 0.55 = 5.4545 shares (4 decimals), at 0.50
+  for (const auto& x : h.reports()) {
+    if (x.client_id == ClientOrderId{30} && !x.last_qty.is_zero()) {
+      EXPECT_EQ(x.last_price, Price::from_raw(500'000));
+    }
+  }
+  // A limit order that came with a notional only ($5 at 0.40): 12.5 shares.
+  OrderRequest n = AgentHarness::order(31, Side::kBuy, 400'000, 0);
+  n.amount = Usdc::from_raw(5'000'000);
+  h.send(n);
+  ASSERT_TRUE(h.wait_for([&] { return h.has(31, ExecKind::kAccepted); }, kWait));
+  EXPECT_EQ(h.last(31, ExecKind::kAccepted)->leaves_qty, Qty::from_raw(12'500'000));
+  EXPECT_EQ(v.venue().stats().bad_signatures, 0u);
+  EXPECT_EQ(v.venue().stats().orders_accepted, 2u);
+}
+
 TEST(OmsAgentE2E, ReconciliationWalksEveryPageOfOpenOrdersAndTrades) {
   LoopbackVenueOptions vo;
   vo.page_size = 2;
