@@ -16,6 +16,12 @@ book::Book& BookSet::prepare_book(InstrumentId id) {
   return *books_[i];
 }
 
+void BookSet::release_book(InstrumentId id) noexcept {
+  const std::size_t i = id.value;
+  if (i < books_.size()) books_[i].reset();
+  if (i < changed_.size()) changed_[i] = 0;
+}
+
 book::DepthBook& BookSet::prepare_depth(InstrumentId id) {
   const std::size_t i = id.value;
   if (depths_.size() <= i) depths_.resize(i + 1);

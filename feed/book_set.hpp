@@ -40,6 +40,9 @@ class BookSet final : public MarketSink {
   // Off the hot path: make sure instrument id has a book (Polymarket token or Binance symbol).
   book::Book& prepare_book(InstrumentId id);
   book::DepthBook& prepare_depth(InstrumentId id);
+  // Off the hot path (roll-over): frees the book of a token no longer followed; later updates for it are counted
+  // as unprepared and dropped.
+  void release_book(InstrumentId id) noexcept;
 
   [[nodiscard]] book::Book* book(InstrumentId id) noexcept;
   [[nodiscard]] book::DepthBook* depth(InstrumentId id) noexcept;

@@ -9,6 +9,7 @@ FeedAgent::FeedAgent(net::IoLoop* loop, BookSet& books, const Clock& clock, Chan
                      FeedAgentConfig config)
     : loop_(loop), books_(books), clock_(clock), out_(out), config_(config) {
   markets_.reserve(64);
+  schedules_.reserve(kMaxSchedules);
 }
 
 void FeedAgent::track(const TrackedMarket& m) {
@@ -25,8 +26,20 @@ void FeedAgent::untrack(MarketId market) {
 }
 
 void FeedAgent::set_schedule(const WindowSchedule* schedule, RollHandler on_roll) {
-  schedule_ = schedule;
-  on_roll_ = std::move(on_roll);
+  schedules_.clear();
+  if (schedule != nullptr) schedules_.push_back(ScheduleSlot{schedule, std::move(on_roll)});
+}
+
+bool FeedAgent::add_schedule(const WindowSchedule* schedule, RollHandler on_roll) {
+  if (schedule == nullptr || schedules_.size() >= kMaxSchedules) return false;
+  schedules_.push_back(ScheduleSlot{schedule, std::move(on_roll)});
+  return true;
+}
+
+void FeedAgent::remove_schedule(const WindowSchedule* schedule) {
+  schedules_.erase(std::remove_if(schedules_.begin(), schedules_.end(),
+                                  [&](const ScheduleSlot& s) { return s.schedule == schedule; }),
+                   schedules_.end());
 }
 
 void FeedAgent::on_start() noexcept { schedule_cursor_s_ = clock_.now_ns() / 1'000'000'000; }
@@ -97,30 +110,73 @@ int FeedAgent::do_work() noexcept {
     publish(e);
     ++work;
   }
-  if (schedule_ != nullptr && now_s > schedule_cursor_s_) {
-    std::array<ScheduledEvent, 32> due{};
-    const std::size_t n = schedule_->due(schedule_cursor_s_, now_s, due);
-    for (std::size_t i = 0; i < n; ++i) {
-      const ScheduledEvent& ev = due[i];
-      if (ev.is_timer) {
-        MarketId market{};
-        for (const TrackedMarket& m : markets_) {
-          if (m.window_start_s == ev.window_start_s) market = m.market;
-        }
-        Timer t = schedule_->timer_of(ev, market);
-        t.hdr.ts_recv = now_ns;
-        t.hdr.ts_origin = now_ns;
-        t.hdr.ts_produced = now_ns;
-        Envelope e = Envelope::of(t);
-        publish(e);
-      } else if (on_roll_) {
-        on_roll_(ev);
-      }
-      ++work;
-    }
-    // A full buffer means more events remain: continue from the last one handed out.
-    schedule_cursor_s_ = n == due.size() ? due[n - 1].at_s : now_s;
+  if (schedule_cursor_s_ == 0) schedule_cursor_s_ = now_s;  // polled without on_start(): start from now
+  if (!schedules_.empty() && now_s > schedule_cursor_s_) work += run_schedules(now_ns, now_s);
+  return work;
+}
+
+namespace {
+// Same-second order across schedules, as WindowSchedule orders one: unsubscribe, close, open, T-minus, subscribe.
+int rank(const ScheduledEvent& e) noexcept {
+  if (!e.is_timer) return e.action == RollAction::kUnsubscribe ? 0 : 4;
+  switch (e.timer) {
+    case TimerKind::kWindowClose: return 1;
+    case TimerKind::kWindowOpen: return 2;
+    default: return 3;
   }
+}
+struct DueEvent {
+  ScheduledEvent ev;
+  std::uint32_t slot;
+};
+}  // namespace
+
+int FeedAgent::run_schedules(std::int64_t now_ns, std::int64_t now_s) noexcept {
+  constexpr std::size_t kPerSchedule = 32;
+  std::array<ScheduledEvent, kPerSchedule> buf{};
+  // A full buffer means more events remain in (cursor, now]: stop before the last second handed out (it may be
+  // split) and continue from there on the next call, for every schedule alike so the merge stays in order.
+  std::int64_t to_s = now_s;
+  for (const ScheduleSlot& s : schedules_) {
+    const std::size_t n = s.schedule->due(schedule_cursor_s_, to_s, buf);
+    if (n == buf.size()) to_s = std::max(schedule_cursor_s_ + 1, buf[n - 1].at_s - 1);
+  }
+  std::array<DueEvent, kPerSchedule * kMaxSchedules> all{};
+  std::size_t total = 0;
+  for (std::uint32_t k = 0; k < schedules_.size(); ++k) {
+    const std::size_t n = schedules_[k].schedule->due(schedule_cursor_s_, to_s, buf);
+    for (std::size_t i = 0; i < n && total < all.size(); ++i) all[total++] = DueEvent{buf[i], k};
+  }
+  std::stable_sort(all.begin(), all.begin() + static_cast<std::ptrdiff_t>(total),
+                   [](const DueEvent& a, const DueEvent& b) {
+                     if (a.ev.at_s != b.ev.at_s) return a.ev.at_s < b.ev.at_s;
+                     return rank(a.ev) < rank(b.ev);
+                   });
+  int work = 0;
+  for (std::size_t i = 0; i < total; ++i) {
+    const ScheduledEvent& ev = all[i].ev;
+    const ScheduleSlot& slot = schedules_[all[i].slot];
+    const std::int64_t interval = slot.schedule->config().interval_s;
+    if (ev.is_timer) {
+      MarketId market{};
+      for (const TrackedMarket& m : markets_) {
+        // 5m and 15m windows can open at the same second: the interval tells them apart.
+        if (m.window_start_s == ev.window_start_s && m.window_end_s - m.window_start_s == interval) {
+          market = m.market;
+        }
+      }
+      Timer t = slot.schedule->timer_of(ev, market);
+      t.hdr.ts_recv = now_ns;
+      t.hdr.ts_origin = now_ns;
+      t.hdr.ts_produced = now_ns;
+      Envelope e = Envelope::of(t);
+      publish(e);
+    } else if (slot.on_roll) {
+      slot.on_roll(ev);
+    }
+    ++work;
+  }
+  schedule_cursor_s_ = to_s;
   return work;
 }
 

@@ -1,8 +1,9 @@
 // FeedAgent: the feed stage's Agent. do_work() polls the feed IoLoop (sessions parse into the BookSet inside
 // the poll), applies the silence rule to every tracked book while its window is open, publishes a BookTop for a
 // market only when one of its two books changed (top, validity, or any update), and emits Timer messages
-// (window open, T-minus, close) plus roll-over callbacks from a WindowSchedule, all stamped with the injected
-// clock. Runs on the feed thread only; no allocation in do_work() once markets are registered.
+// (window open, T-minus, close) plus roll-over callbacks from one WindowSchedule per series (5m, 15m), merged in
+// time order, all stamped with the injected clock. Runs on the feed thread only; no allocation in do_work() once
+// markets are registered (track/untrack/add_schedule are roll-over calls and may allocate).
 #pragma once
 
 #include <cstdint>
@@ -27,6 +28,8 @@ struct TrackedMarket {
   std::int64_t window_end_s = 0;
   std::uint32_t fee_rate_bps = 0;
   Qty min_order_size;
+  Price tick;             // the venue's tick at discovery (Gamma orderPriceMinTickSize); books track changes
+  bool neg_risk = false;  // sign against the neg-risk exchange (not carried by BookTop)
 };
 
 struct FeedAgentConfig {
@@ -43,8 +46,14 @@ class FeedAgent final : public Agent {
   // Off the hot path (roll-over): start/stop publishing a market.
   void track(const TrackedMarket& m);
   void untrack(MarketId market);
-  // Timer messages and roll-over actions come from this schedule (optional).
+  // Timer messages and roll-over actions come from this schedule (optional); replaces every schedule.
   void set_schedule(const WindowSchedule* schedule, RollHandler on_roll);
+  // One more schedule (another series, e.g. 15m beside 5m); events of all schedules are merged in time order.
+  // At most kMaxSchedules; false when full. The schedule must outlive the agent or be removed first.
+  bool add_schedule(const WindowSchedule* schedule, RollHandler on_roll = {});
+  void remove_schedule(const WindowSchedule* schedule);
+  [[nodiscard]] const std::vector<TrackedMarket>& markets() const noexcept { return markets_; }
+  static constexpr std::size_t kMaxSchedules = 4;
 
   [[nodiscard]] const char* name() const noexcept override { return "feed"; }
   void on_start() noexcept override;
@@ -66,8 +75,13 @@ class FeedAgent final : public Agent {
   Channel<Envelope>::Producer out_;
   FeedAgentConfig config_;
   std::vector<TrackedMarket> markets_;
-  const WindowSchedule* schedule_ = nullptr;
-  RollHandler on_roll_;
+  struct ScheduleSlot {
+    const WindowSchedule* schedule = nullptr;
+    RollHandler on_roll;
+  };
+  int run_schedules(std::int64_t now_ns, std::int64_t now_s) noexcept;
+
+  std::vector<ScheduleSlot> schedules_;
   std::int64_t schedule_cursor_s_ = 0;
   std::uint64_t seq_ = 0;
   std::uint64_t published_ = 0;

@@ -32,9 +32,17 @@ Result<std::unique_ptr<GammaDiscovery>, net::NetError> GammaDiscovery::create(ne
 
 bool GammaDiscovery::lookup(std::int64_t start_s, std::uint32_t interval_s) {
   std::string slug = std::string("btc-updown-") + (interval_s == 900 ? "15m-" : "5m-") + std::to_string(start_s);
-  pending_.push_back(Pending{std::move(slug), start_s, interval_s, Step::kMarketSlug});
-  targets_.emplace_back();
-  return submit(pending_.size() - 1);
+  // Reuse a finished slot (its slug was cleared and no request of it is in flight) so a long run stays bounded.
+  std::size_t i = 0;
+  while (i < pending_.size() && !pending_[i].slug.empty()) ++i;
+  if (i == pending_.size()) {
+    pending_.emplace_back();
+    targets_.emplace_back();
+  }
+  pending_[i] = Pending{std::move(slug), start_s, interval_s, Step::kMarketSlug};
+  if (submit(i)) return true;
+  pending_[i].slug.clear();  // not queued: no callback will come
+  return false;
 }
 
 bool GammaDiscovery::submit(std::size_t i) {

@@ -2,6 +2,8 @@
 
 #include <simdjson.h>
 
+#include "feed/parse/gamma_parser.hpp"
+
 namespace polybot::sim {
 
 MarketDataServer::MarketDataServer(MarketDataServerConfig config) : config_(std::move(config)) {
@@ -22,6 +24,7 @@ MarketDataServer::MarketDataServer(MarketDataServerConfig config) : config_(std:
     std::string token(p == std::string_view::npos ? std::string_view{} : q.substr(p + 9));
     if (const auto amp = token.find('&'); amp != std::string::npos) token.resize(amp);
     std::lock_guard lock(mu_);
+    ++rest_hits_[token];
     auto it = rest_.find(token);
     if (it == rest_.end()) {
       resp.status = 404;
@@ -30,6 +33,110 @@ MarketDataServer::MarketDataServer(MarketDataServerConfig config) : config_(std:
     }
     resp.body = it->second;
   });
+  server_->route("GET", "/events", [this](const net::ServerRequest& req, net::ServerResponse& resp) { on_gamma(req, resp); });
+  server_->fallback([this](const net::ServerRequest& req, net::ServerResponse& resp) { on_gamma(req, resp); });
+}
+
+namespace {
+std::string query_param(std::string_view q, std::string_view key) {
+  std::size_t p = 0;
+  while (p < q.size()) {
+    std::size_t amp = q.find('&', p);
+    if (amp == std::string_view::npos) amp = q.size();
+    const std::string_view kv = q.substr(p, amp - p);
+    if (kv.size() > key.size() && kv.substr(0, key.size()) == key && kv[key.size()] == '=') {
+      return std::string(kv.substr(key.size() + 1));
+    }
+    p = amp + 1;
+  }
+  return {};
+}
+}  // namespace
+
+void MarketDataServer::on_gamma(const net::ServerRequest& req, net::ServerResponse& resp) {
+  constexpr std::string_view kMarketSlug = "/markets/slug/";
+  std::lock_guard lock(mu_);
+  if (req.method == "GET" && req.path.substr(0, kMarketSlug.size()) == kMarketSlug) {
+    const std::string slug(req.path.substr(kMarketSlug.size()));
+    auto it = gamma_.find(slug);
+    if (it != gamma_.end()) ++it->second.lookups;
+    if (it == gamma_.end() || !it->second.visible()) {
+      resp.status = 404;
+      resp.body = R"({"type":"not found error","error":"id not found"})";
+      return;
+    }
+    resp.body = it->second.json;
+    return;
+  }
+  if (req.method == "GET" && req.path == "/events") {
+    const std::string slug = query_param(req.query, "slug");
+    std::string body = "[";
+    bool any = false;
+    const auto add = [&](const std::string& s, const GammaEntry& e) {
+      if (any) body += ',';
+      body += R"({"id":"sim-)" + s + R"(","slug":")" + s + R"(","markets":[)" + e.json + "]}";
+      any = true;
+    };
+    if (!slug.empty()) {
+      auto it = gamma_.find(slug);
+      if (it != gamma_.end() && it->second.visible()) add(it->first, it->second);
+    } else if (query_param(req.query, "tag_slug") == "up-or-down") {
+      std::int64_t lo = 0, hi = 0;
+      const bool ok = feed::parse_iso8601_utc(query_param(req.query, "end_date_min"), lo) &&
+                      feed::parse_iso8601_utc(query_param(req.query, "end_date_max"), hi);
+      for (const auto& [s, e] : gamma_) {
+        if (ok && e.visible() && e.end_s >= lo && e.end_s <= hi) add(s, e);
+      }
+    }
+    body += ']';
+    resp.body = std::move(body);
+    return;
+  }
+  resp.status = 404;
+  resp.body = R"({"error":"not found"})";
+}
+
+void MarketDataServer::set_initial_dump(bool on) {
+  std::lock_guard lock(mu_);
+  initial_dump_ = on;
+}
+
+void MarketDataServer::set_rest_book(const std::string& token, std::string rest_body) {
+  std::lock_guard lock(mu_);
+  rest_[token] = std::move(rest_body);
+}
+
+void MarketDataServer::add_gamma_market(const std::string& slug, std::string market_json, std::int64_t end_s,
+                                        std::uint32_t hidden_lookups) {
+  std::lock_guard lock(mu_);
+  GammaEntry& e = gamma_[slug];
+  e.json = std::move(market_json);
+  e.end_s = end_s;
+  e.hidden = hidden_lookups;
+  e.lookups = 0;
+}
+
+void MarketDataServer::add_window(const SimWindow& w, const SimBook& up, std::uint32_t hidden_lookups) {
+  add_gamma_market(w.slug, w.gamma_json, w.end_s, hidden_lookups);
+  SimBook u = up;
+  u.market = w.condition_id;
+  u.asset_id = w.tokens[0];
+  SimBook d = complement(u);
+  d.asset_id = w.tokens[1];
+  set_book(u.asset_id, ws_book_frame(u), rest_book_body(u));
+  set_book(d.asset_id, ws_book_frame(d), rest_book_body(d));
+}
+
+std::uint64_t MarketDataServer::gamma_lookups(const std::string& slug) const {
+  std::lock_guard lock(mu_);
+  auto it = gamma_.find(slug);
+  return it == gamma_.end() ? 0 : it->second.lookups;
+}
+
+std::uint64_t MarketDataServer::rest_book_requests(const std::string& token) const {
+  std::lock_guard lock(mu_);
+  auto it = rest_hits_.find(token);
+  return it == rest_hits_.end() ? 0 : it->second;
 }
 
 MarketDataServer::~MarketDataServer() { stop(); }
@@ -66,6 +173,7 @@ void MarketDataServer::on_message(const net::WsSessionPtr& s, std::string_view d
     bool any = false;
     std::string dump = "[";
     for (simdjson::dom::element id : ids) {
+      if (!initial_dump_) break;
       std::string_view t;
       if (id.get_string().get(t)) continue;
       auto it = books_.find(std::string(t));

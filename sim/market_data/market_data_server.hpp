@@ -2,8 +2,10 @@
 // /ws/market that speaks the Polymarket market channel: it answers the subscribe message with the frames of the
 // initial dump, PING with PONG, and lets a test or the demo push captured frames and inject faults (disconnect,
 // disconnect mid-frame, garbage frames, silence, slow responses, duplicate and out-of-order frames). A REST
-// `GET /book?token_id=` route serves the current snapshot of a token. Runs on the server's own thread;
-// every method is thread-safe. Test/simulator code: allocates freely.
+// `GET /book?token_id=` route serves the current snapshot of a token, and a Gamma endpoint set
+// (`/markets/slug/<slug>`, `/events?slug=`, `/events?tag_slug=...&end_date_min=&end_date_max=`) serves the
+// windows added (a window can stay "not hydrated" for its first N lookups, or never be added). Runs on the
+// server's own thread; every method is thread-safe. Test/simulator code: allocates freely.
 #pragma once
 
 #include <cstdint>
@@ -15,6 +17,7 @@
 
 #include "core/net/server.hpp"
 #include "core/result.hpp"
+#include "sim/market_data/window_catalog.hpp"
 
 namespace polybot::sim {
 
@@ -43,6 +46,20 @@ class MarketDataServer {
   void send_garbage(const std::string& bytes);               // raw bytes under the WebSocket framing
   void set_silent(bool silent);                              // stop sending and reading (pings unanswered)
   void set_http_delay_ms(std::uint32_t ms);                  // slow REST
+  // Off: a subscribe is answered with "NO NEW ASSETS" only (no initial dump), so only REST /book can rebuild.
+  void set_initial_dump(bool on);
+  // Replaces the REST /book body of a token (the WebSocket dump frame is left as it is).
+  void set_rest_book(const std::string& token, std::string rest_body);
+
+  // Gamma: serves `market_json` for `slug` (window end `end_s` for the listing). The first `hidden_lookups`
+  // GET /markets/slug/<slug> (and the fallbacks of those lookups) find nothing, as while Gamma hydrates.
+  void add_gamma_market(const std::string& slug, std::string market_json, std::int64_t end_s,
+                        std::uint32_t hidden_lookups = 0);
+  // A catalog window: its Gamma market, and the WS dump / REST /book of both tokens from `up` (Down = complement).
+  void add_window(const SimWindow& w, const SimBook& up, std::uint32_t hidden_lookups = 0);
+  // GET /markets/slug/<slug> requests seen for a slug.
+  [[nodiscard]] std::uint64_t gamma_lookups(const std::string& slug) const;
+  [[nodiscard]] std::uint64_t rest_book_requests(const std::string& token) const;
 
   [[nodiscard]] std::vector<std::string> received() const;   // client text frames, in order (PING excluded)
   [[nodiscard]] std::uint64_t sessions_opened() const;
@@ -50,6 +67,15 @@ class MarketDataServer {
 
  private:
   void on_message(const net::WsSessionPtr& s, std::string_view data);
+  void on_gamma(const net::ServerRequest& req, net::ServerResponse& resp);
+
+  struct GammaEntry {
+    std::string json;
+    std::int64_t end_s = 0;
+    std::uint32_t hidden = 0;
+    std::uint64_t lookups = 0;
+    [[nodiscard]] bool visible() const noexcept { return lookups > hidden; }
+  };
 
   MarketDataServerConfig config_;
   std::unique_ptr<net::Server> server_;
@@ -58,6 +84,9 @@ class MarketDataServer {
   std::map<std::string, std::string> rest_;   // token -> REST body
   std::vector<std::string> received_;
   std::uint64_t sessions_opened_ = 0;
+  bool initial_dump_ = true;
+  std::map<std::string, GammaEntry> gamma_;        // slug -> market
+  std::map<std::string, std::uint64_t> rest_hits_;  // token -> GET /book count
 };
 
 }  // namespace polybot::sim

@@ -32,7 +32,7 @@ struct World {
   PolymarketParser parser{tokens};
   FeedAgent agent{nullptr, books, clock, channel.producer()};
   World() {
-    agent.track(TrackedMarket{MarketId{7}, up, down, kStart, kStart + 300, 1000, *Qty::parse("5")});
+    agent.track(TrackedMarket{MarketId{7}, up, down, kStart, kStart + 300, 1000, *Qty::parse("5"), {}, false});
     agent.on_start();
   }
   std::vector<Envelope> drain() {
@@ -100,6 +100,49 @@ TEST(FeedAgent, EmitsTimersAndRollOverActionsFromTheSchedule) {
   EXPECT_EQ(rolls[0].action, RollAction::kUnsubscribe);
   EXPECT_EQ(rolls[1].action, RollAction::kSubscribe);
   EXPECT_EQ(rolls[1].window_start_s, World::kStart + 300);
+}
+
+TEST(FeedAgent, MergesTheTimersOfSeveralSeriesInTimeOrderAndNamesEachWindowsMarket) {
+  World w;
+  // kStart + 600 is a multiple of 900: a 5m window (market 9) and a 15m window (market 8) both open then.
+  const std::int64_t t = World::kStart + 600;
+  static_assert((World::kStart + 600) % 900 == 0);
+  const InstrumentId a = w.tokens.add("3333"), b = w.tokens.add("4444"), c = w.tokens.add("5555"),
+                     d = w.tokens.add("6666");
+  w.agent.track(TrackedMarket{MarketId{9}, a, b, t, t + 300, 700, *Qty::parse("5"), {}, false});
+  w.agent.track(TrackedMarket{MarketId{8}, c, d, t, t + 900, 700, *Qty::parse("5"), {}, false});
+  WindowSchedule five({300, 60, 30, {60, 0, 0, 0}});
+  WindowSchedule fifteen({900, 60, 30, {0, 0, 0, 0}});
+  ASSERT_TRUE(w.agent.add_schedule(&five));
+  ASSERT_TRUE(w.agent.add_schedule(&fifteen));
+  w.clock.set((t + 1) * 1'000'000'000LL);
+  w.agent.do_work();
+  std::vector<Timer> timers;
+  for (const auto& e : w.drain()) {
+    if (e.is<Timer>()) timers.push_back(e.as<Timer>());
+  }
+  // 5m: T-60 +240, close/open +300, T-60 +540; at +600 both closes (5m, then 15m), then both opens.
+  ASSERT_EQ(timers.size(), 8u);
+  for (std::size_t i = 1; i < timers.size(); ++i) EXPECT_LE(timers[i - 1].hdr.ts_exch, timers[i].hdr.ts_exch);
+  EXPECT_EQ(timers[4].kind, TimerKind::kWindowClose);
+  EXPECT_EQ(timers[5].kind, TimerKind::kWindowClose);
+  EXPECT_EQ(timers[5].interval_s, 900u);
+  EXPECT_EQ(timers[6].kind, TimerKind::kWindowOpen);
+  EXPECT_EQ(timers[6].interval_s, 300u);
+  EXPECT_EQ(timers[6].market, MarketId{9});
+  EXPECT_EQ(timers[7].kind, TimerKind::kWindowOpen);
+  EXPECT_EQ(timers[7].interval_s, 900u);
+  EXPECT_EQ(timers[7].market, MarketId{8});  // same open second as market 9: the interval tells them apart
+  w.agent.remove_schedule(&fifteen);
+  w.clock.set((t + 900) * 1'000'000'000LL);
+  w.agent.do_work();
+  std::size_t later = 0;
+  for (const auto& e : w.drain()) {
+    if (!e.is<Timer>()) continue;
+    EXPECT_EQ(e.as<Timer>().interval_s, 300u);
+    ++later;
+  }
+  EXPECT_GT(later, 0u);
 }
 
 }  // namespace
