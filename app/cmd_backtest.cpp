@@ -118,7 +118,8 @@ void add_backtest_command(CLI::App& root, CliContext& ctx) {
   cmd->add_option("--strategy", opts->strategies,
                   std::string("strategy to run (repeatable; overrides backtest.strategies): ") + signal::strategy_names());
   cmd->add_option("--data", opts->data, "a data file or a directory searched recursively for market lists, Chainlink "
-                                        "reports, Binance kline CSVs and hftbacktest captures")
+                                        "reports, Binance kline CSVs, hftbacktest captures and polybot journals "
+                                        "(their feed stream: raw frames re-parsed, or the feed's messages)")
       ->required();
   cmd->add_option("--out", opts->out, "output directory (windows.csv, trades.csv, equity.csv, equity.svg, summary.txt, ...)")
       ->required();

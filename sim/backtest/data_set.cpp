@@ -1,4 +1,5 @@
 #include "sim/backtest/data_set.hpp"
+#include "sim/backtest/journal_data.hpp"
 
 #include <simdjson.h>
 
@@ -136,7 +137,37 @@ Result<DataSet, std::string> load_data(const std::string& root) {
     df.path = fs::is_directory(root, ec) ? fs::relative(p, root, ec).string() : fs::path(p).filename().string();
     const std::string name = fs::path(p).filename().string();
     const std::string base = strip_gz(name);
-    if (base.find("-markets-") != std::string::npos && ends_with(base, ".jsonl")) {
+    std::string stream;
+    if (is_journal_segment(name, &stream)) {
+      // A polybot journal: its feed stream is read once, through its first segment; the rest belong to it.
+      if (name != "feed.000000.seg") {
+        df.kind = "journal_segment";
+        df.note = stream == "feed" ? "read with feed.000000.seg" : "stream " + stream + " is not backtest input";
+      } else {
+        const std::string dir = fs::path(p).parent_path().string();
+        auto r = read_journal_data(dir.empty() ? std::string(".") : dir);
+        if (!r) return Err{r.error()};
+        df.kind = "journal";
+        df.records = r->records;
+        df.note = std::to_string(r->raw_frames) + " raw frames, " + std::to_string(r->messages) +
+                  " messages; " + std::to_string(r->windows.size()) + " markets, " +
+                  std::to_string(r->chainlink.size()) + " Chainlink reports, " + std::to_string(r->klines.size()) +
+                  " klines, " + std::to_string(r->binance.size()) + " Binance events, " +
+                  std::to_string(r->poly_book.size()) + " Polymarket book events; " +
+                  std::to_string(r->malformed) + " malformed frames skipped";
+        for (auto& m : r->windows) {
+          auto [it, inserted] = by_slug.emplace(m.slug, m);
+          if (!inserted && !same_window(it->second, m)) ++ds.market_conflicts;
+        }
+        ds.chainlink.add(r->chainlink);
+        for (const auto& k : r->klines) {
+          auto [it, inserted] = by_open.emplace(k.open_time_ms, k);
+          if (!inserted && (it->second.close != k.close || it->second.open != k.open)) ++ds.kline_conflicts;
+        }
+        for (auto& e : r->binance) ds.binance.push_back(std::move(e));
+        for (auto& e : r->poly_book) ds.poly_book.push_back(std::move(e));
+      }
+    } else if (base.find("-markets-") != std::string::npos && ends_with(base, ".jsonl")) {
       auto r = read_market_list(p);
       if (!r) return Err{r.error().message};
       df.kind = "market_list";

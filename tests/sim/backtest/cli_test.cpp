@@ -78,6 +78,25 @@ TEST(BacktestCli, SeveralStrategiesGetABreakdownEach) {
   EXPECT_NE(s.find("\nfair_value,"), std::string::npos) << s;
 }
 
+TEST(BacktestCli, DemoJournalBacktestsByteIdenticallyToTheKlineFilesItReplayed) {
+  // The README's journal example: the demo replays the real kline files and journals its feed; backtesting that
+  // journal must give exactly what backtesting the files gives.
+  const fs::path run_dir = out_dir("demo-run"), a = out_dir("from-journal"), b = out_dir("from-klines");
+  const Outcome demo = run("demo --out " + run_dir.string());
+  ASSERT_EQ(demo.code, 0) << demo.out;
+  const Outcome ra = run("backtest --quiet --synthetic-windows --data " + (run_dir / "journal").string() + " --out " + a.string());
+  ASSERT_EQ(ra.code, 0) << ra.out;
+  const Outcome rb = run("backtest --quiet --synthetic-windows --data " + std::string(POLYBOT_SOURCE_DIR) +
+                         "/sim/data/klines --out " + b.string());
+  ASSERT_EQ(rb.code, 0) << rb.out;
+  for (const char* f : {"windows.csv", "trades.csv", "decisions.csv", "equity.csv", "strategies.csv"}) {
+    const std::string x = slurp(a / f);
+    ASSERT_FALSE(x.empty()) << f;
+    EXPECT_EQ(x, slurp(b / f)) << f;
+  }
+  EXPECT_NE(slurp(a / "summary.txt").find("journal: feed.000000.seg (52441 records"), std::string::npos);
+}
+
 TEST(BacktestCli, BadInputExitsTwoNamingTheField) {
   const fs::path o = out_dir("bad");
   Outcome r = run("backtest --data " + kData + "/nope --out " + o.string());
