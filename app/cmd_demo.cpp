@@ -70,6 +70,10 @@ int run_demo(const DemoOptions& o) {
                    ? (" (" + std::to_string(clock.tsc_ghz()).substr(0, 5) + " GHz)").c_str()
                    : "");
   Pipeline pipeline(*cfg, std::move(*rows), clock, recorder.get());
+  if (!pipeline.error().empty()) {  // the clob oms could not start (key, credentials, venue): names the field
+    std::fprintf(stderr, "polybot demo: %s\n", pipeline.error().c_str());
+    return 2;
+  }
   const PipelineReport report = pipeline.run();
   if (recorder) {
     recorder->close();

@@ -93,6 +93,7 @@ Result<std::unique_ptr<ClobOms>, std::string> ClobOms::create(ClobOmsConfig cfg,
   s->logic_->set_input_recorder(inputs);
   s->forward_.logic = s->logic_.get();
   s->agent_->set_drain_timeout_ms(c.drain_timeout_ms);
+  s->agent_->set_start_timeout_ms(c.start_timeout_ms);
 
   if (c.user_channel) {
     c.user.url = c.ws_url;

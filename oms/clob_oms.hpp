@@ -57,6 +57,7 @@ struct ClobOmsConfig {
   std::uint64_t l1_nonce = 0;
   int startup_timeout_ms = 10'000;
   std::int64_t drain_timeout_ms = 5'000;  // after the upstream is done: how long to wait for answers
+  std::int64_t start_timeout_ms = 10'000; // inputs wait this long at most for the oms to become ready
 };
 
 // API credentials as text (from the environment or the L1 derive), wiped by ClobOms once used.

@@ -30,7 +30,12 @@ int OmsAgent::do_work() noexcept {
   if (logic_ == nullptr) return 0;
   int work = 0;
   Envelope in;
-  while (work < kBatch && input_ && input_->try_pop(in)) {
+  if (!admitting_) {
+    const std::int64_t now = clock_.now_ns();
+    if (start_deadline_ns_ == 0) start_deadline_ns_ = now + start_timeout_ns_;
+    admitting_ = logic_->gate(MarketId{}, now) == OmsReason::kNone || now >= start_deadline_ns_;
+  }
+  while (admitting_ && work < kBatch && input_ && input_->try_pop(in)) {
     in.hdr.ts_consumed = clock_.now_ns();
     frozen_.set(in.hdr.ts_consumed);
     if (recorder_ != nullptr) recorder_->on_consumed(Stage::kOms, in);

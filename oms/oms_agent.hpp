@@ -36,6 +36,9 @@ class OmsAgent final : public Agent, public Emitter {
   }
   void set_upstream(const Agent* upstream) noexcept { upstream_ = upstream; }
   void set_drain_timeout_ms(std::int64_t ms) noexcept { drain_timeout_ns_ = ms * 1'000'000; }
+  // Inputs wait in the channel until the oms admits orders (start-up reconciliation clean, first heartbeat
+  // acknowledged) or this long after the first do_work: a run does not lose its first decisions to start-up.
+  void set_start_timeout_ms(std::int64_t ms) noexcept { start_timeout_ns_ = ms * 1'000'000; }
 
   [[nodiscard]] const char* name() const noexcept override { return "oms"; }
   void attach_parker(Parker* parker) noexcept override {
@@ -64,6 +67,9 @@ class OmsAgent final : public Agent, public Emitter {
   std::uint64_t seq_ = 0;
   std::int64_t drain_timeout_ns_ = 5'000'000'000;
   std::int64_t drain_since_ns_ = 0;
+  std::int64_t start_timeout_ns_ = 0;
+  std::int64_t start_deadline_ns_ = 0;
+  bool admitting_ = false;
   std::atomic<std::uint64_t> output_full_{0}, consumed_{0}, produced_{0};
   std::atomic<bool> done_{false};
 };

@@ -271,7 +271,10 @@ bool OmsLogic::settled() noexcept {
   if (send_pending_ > 0 || phase_ != ReconcilePhase::kIdle || table_.unknown_count() > 0) return false;
   bool busy = false;
   table_.for_each([&](Order& o) {
-    busy = busy || o.state == OrderState::kSigning || o.state == OrderState::kSubmitted;
+    // A marketable order (FOK/FAK) never rests: Accepted means its fills are still on their way.
+    const bool marketable = o.type == ::polybot::OrderType::kFok || o.type == ::polybot::OrderType::kFak;
+    busy = busy || o.state == OrderState::kSigning || o.state == OrderState::kSubmitted ||
+           (marketable && o.state == OrderState::kAccepted);
   });
   return !busy;
 }

@@ -19,7 +19,11 @@ std::unique_ptr<StageLogic> make_stage_logic(Stage stage, const PipelineConfig& 
       return std::make_unique<signal::SignalLogic>(std::move(strategies));
     }
     case Stage::kRisk: return std::make_unique<oms::risk::RiskLogic>(cfg.risk);
-    case Stage::kOms: return std::make_unique<oms::CountingOms>();
+    case Stage::kOms:
+      // The clob oms's decisions also depend on venue answers, journaled as raw oms inputs; no replay logic
+      // consumes those yet (docs/OMS.md), so replay treats its stream as recorded, not re-run.
+      if (cfg.oms.mode == OmsMode::kClob) return nullptr;
+      return std::make_unique<oms::CountingOms>();
     case Stage::kFeed:
     case Stage::kCount: break;
   }
@@ -49,6 +53,14 @@ Pipeline::Pipeline(const PipelineConfig& cfg, std::vector<feed::KlineRow> rows, 
   signal_.reset(static_cast<signal::SignalLogic*>(make_stage_logic(Stage::kSignal, cfg).release()));
   risk_.reset(static_cast<oms::risk::RiskLogic*>(make_stage_logic(Stage::kRisk, cfg).release()));
   oms_.reset(static_cast<oms::CountingOms*>(make_stage_logic(Stage::kOms, cfg).release()));
+  if (cfg.oms.mode == OmsMode::kClob) {
+    auto made = ClobOmsStage::create(cfg.oms, clock, recorder);
+    if (!made) {
+      error_ = made.error();
+      return;
+    }
+    clob_ = std::move(*made);
+  }
 
   feed_agent_ = std::make_unique<feed::KlineSourceAgent>(
       std::move(rows), *to_signal_, clock, recorder,
@@ -61,12 +73,17 @@ Pipeline::Pipeline(const PipelineConfig& cfg, std::vector<feed::KlineRow> rows, 
   risk_agent_->add_input(*to_risk_);
   risk_agent_->add_output(*to_oms_, TypeMask{MsgType::kOrderRequest});
   risk_agent_->add_upstream(signal_agent_.get());
-  oms_agent_ = std::make_unique<StageAgent>("oms", *oms_, clock, recorder);
-  oms_agent_->add_input(*to_oms_);
-  oms_agent_->add_upstream(risk_agent_.get());
+  if (clob_) {
+    // The live oms keeps live time (venue deadlines, heartbeats); ExecReports are journaled and counted.
+    clob_->oms().bind(*to_oms_, nullptr, risk_agent_.get());
+  } else {
+    oms_agent_ = std::make_unique<StageAgent>("oms", *oms_, clock, recorder);
+    oms_agent_->add_input(*to_oms_);
+    oms_agent_->add_upstream(risk_agent_.get());
+  }
   if (cfg.data_time) {
     for (StageAgent* a : {signal_agent_.get(), risk_agent_.get(), oms_agent_.get()}) {
-      a->set_event_time(StageAgent::EventTime::kData);
+      if (a != nullptr) a->set_event_time(StageAgent::EventTime::kData);
     }
   }
 
@@ -74,6 +91,7 @@ Pipeline::Pipeline(const PipelineConfig& cfg, std::vector<feed::KlineRow> rows, 
     if (n == "feed") return feed_agent_.get();
     if (n == "signal") return signal_agent_.get();
     if (n == "risk") return risk_agent_.get();
+    if (clob_) return &clob_->oms().agent();
     return oms_agent_.get();
   };
   for (const auto& t : cfg.threads) {
@@ -89,6 +107,12 @@ Pipeline::~Pipeline() {
 }
 
 PipelineReport Pipeline::run() {
+  if (!error_.empty()) {
+    PipelineReport failed;
+    failed.error = error_;
+    return failed;
+  }
+  if (clob_) clob_->oms().start();
   const auto t0 = std::chrono::steady_clock::now();
   runner_.start();
   runner_.run_until_done();
@@ -100,18 +124,28 @@ PipelineReport Pipeline::run() {
   r.intents = signal_->intents();
   r.approved = risk_->approved();
   r.denied = risk_->denied();
-  r.orders = oms_->orders();
   r.signal = signal_agent_->counters();
   r.risk = risk_agent_->counters();
-  r.oms = oms_agent_->counters();
+  if (clob_) {
+    r.clob = true;
+    r.clob_summary = clob_->summary();
+    r.orders = r.clob_summary.oms.orders;
+    r.oms.consumed = clob_->oms().agent().consumed();
+    r.oms.produced = clob_->oms().agent().produced();
+  } else {
+    r.orders = oms_->orders();
+    r.oms = oms_agent_->counters();
+  }
   r.backpressure = feed_agent_->backpressure() + r.signal.backpressure + r.risk.backpressure;
   r.dropped = r.signal.dropped + r.risk.dropped + r.oms.dropped;
   r.feed_to_signal.merge(signal_agent_->queue_latency());
   r.signal_service.merge(signal_agent_->service_latency());
   r.signal_to_risk.merge(risk_agent_->queue_latency());
   r.risk_service.merge(risk_agent_->service_latency());
-  r.risk_to_oms.merge(oms_agent_->queue_latency());
-  r.end_to_end.merge(oms_agent_->origin_latency());
+  if (oms_agent_) {
+    r.risk_to_oms.merge(oms_agent_->queue_latency());
+    r.end_to_end.merge(oms_agent_->origin_latency());
+  }
   r.threads = runner_.stats();
   for (const auto& t : signal_->tallies()) {
     if (t.count == 0) break;
@@ -127,8 +161,10 @@ PipelineReport Pipeline::run() {
 void print_report(std::FILE* out, const PipelineConfig& cfg, const PipelineReport& r) {
   std::string strategies = cfg.strategy;
   for (const auto& [name, table] : cfg.extra_strategies) strategies += " + " + name;
-  std::fprintf(out, "polybot foundation pipeline: feed(klines) -> signal(%s) -> risk -> oms(counting)\n",
-               strategies.c_str());
+  std::fprintf(out, "polybot foundation pipeline: feed(klines) -> signal(%s) -> risk -> oms(%s)\n",
+               strategies.c_str(),
+               cfg.oms.mode == OmsMode::kClob ? (cfg.oms.simulator.enabled ? "clob, loopback simulator" : "clob")
+                                              : "counting");
   for (std::size_t i = 0; i < cfg.threads.size(); ++i) {
     const auto& t = cfg.threads[i];
     std::string agents;
@@ -147,7 +183,29 @@ void print_report(std::FILE* out, const PipelineConfig& cfg, const PipelineRepor
   std::fprintf(out, "  risk    %-10llu Intent      -> %llu OrderRequest, %llu Denied\n",
                static_cast<unsigned long long>(r.risk.consumed), static_cast<unsigned long long>(r.approved),
                static_cast<unsigned long long>(r.denied));
-  std::fprintf(out, "  oms     %-10llu OrderRequest counted\n", static_cast<unsigned long long>(r.oms.consumed));
+  if (!r.clob) {
+    std::fprintf(out, "  oms     %-10llu OrderRequest counted\n", static_cast<unsigned long long>(r.oms.consumed));
+  } else {
+    const auto& o = r.clob_summary.oms;
+    const auto u = [](std::uint64_t v) { return static_cast<unsigned long long>(v); };
+    std::fprintf(out, "  oms     %-10llu OrderRequest -> %llu ExecReport\n", u(r.oms.consumed), u(r.oms.produced));
+    std::fprintf(out,
+                 "  oms     submitted %llu (pre-signed %llu, signed on the helper %llu), accepted %llu, rejected %llu, "
+                 "refused by the oms %llu, fills %llu, cancels %llu, unknown %llu, reconciliations %llu\n",
+                 u(o.submitted), u(o.presign_hits), u(o.signed_async), u(o.accepted), u(o.rejected), u(o.refused),
+                 u(o.fills), u(o.cancels), u(o.unknown), u(o.reconciliations));
+    std::fprintf(out, "  gateway orders sent %llu, heartbeats %llu (failed %llu), back-pressure %llu\n",
+                 u(r.clob_summary.gateway.orders_sent), u(r.clob_summary.gateway.heartbeats_sent),
+                 u(r.clob_summary.gateway.heartbeats_failed), u(r.clob_summary.gateway.back_pressure));
+    if (r.clob_summary.simulator) {
+      const auto& v = r.clob_summary.venue;
+      std::fprintf(out,
+                   "  venue   (simulator) orders received %llu, accepted %llu, rejected %llu, bad signatures %llu, "
+                   "auth failures %llu, trades %llu, open now %llu\n",
+                   u(v.orders_received), u(v.orders_accepted), u(v.orders_rejected), u(v.bad_signatures),
+                   u(v.auth_failures), u(v.trades), u(r.clob_summary.venue_open_orders));
+    }
+  }
   std::fprintf(out, "signal decisions (strategy action reason: count):\n");
   for (const auto& d : r.decisions) {
     static constexpr const char* kActions[] = {"skip", "place", "cancel", "cancel_all", "halt"};

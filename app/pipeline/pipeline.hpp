@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "app/pipeline/clob_oms_stage.hpp"
 #include "app/pipeline/pipeline_config.hpp"
 #include "core/stage.hpp"
 #include "core/stage_agent.hpp"
@@ -36,6 +37,9 @@ struct PipelineReport {
     std::uint64_t count;
   };
   std::vector<Decision> decisions;
+  bool clob = false;          // the live CLOB oms ran (mode = "clob"): its summary follows
+  ClobSummary clob_summary;
+  std::string error;          // the run could not start (the oms stage: key, credentials, venue)
 };
 
 class Pipeline {
@@ -46,6 +50,8 @@ class Pipeline {
   ~Pipeline();
   // Starts the threads and returns when every message has drained through the oms (or on a stop signal).
   PipelineReport run();
+  // Non-empty when a stage could not be built (the clob oms: key, credentials, venue); run() then does nothing.
+  [[nodiscard]] const std::string& error() const noexcept { return error_; }
 
  private:
   const PipelineConfig& cfg_;
@@ -54,6 +60,8 @@ class Pipeline {
   std::unique_ptr<signal::SignalLogic> signal_;
   std::unique_ptr<oms::risk::RiskLogic> risk_;
   std::unique_ptr<oms::CountingOms> oms_;
+  std::unique_ptr<ClobOmsStage> clob_;   // mode = "clob": the live oms (its own agent) instead of oms_
+  std::string error_;
   std::unique_ptr<feed::KlineSourceAgent> feed_agent_;
   std::unique_ptr<StageAgent> signal_agent_, risk_agent_, oms_agent_;
   Runner runner_;

@@ -83,10 +83,11 @@ Result<PipelineConfig, std::string> parse_pipeline_config(std::string_view toml_
   PipelineConfig cfg;
   cfg.text = std::string(toml_text);
 
-  static const std::vector<std::string> kSections = {"pipeline", "threads", "source", "strategy", "strategies", "risk"};
+  static const std::vector<std::string> kSections = {"pipeline", "threads", "source", "strategy", "strategies", "risk",
+                                                     "oms"};
   for (const auto& [k, v] : root) {
     if (std::find(kSections.begin(), kSections.end(), std::string(k.str())) == kSections.end()) {
-      c.fail(std::string(k.str()), "...", "unknown section (expected pipeline, threads, source, strategy, strategies, risk)");
+      c.fail(std::string(k.str()), "...", "unknown section (expected pipeline, threads, source, strategy, strategies, risk, oms)");
       return Err{c.error};
     }
   }
@@ -248,6 +249,7 @@ Result<PipelineConfig, std::string> parse_pipeline_config(std::string_view toml_
       return Err{c.error};
     }
   }
+  if (!parse_oms_config(root, origin, base_dir, cfg.oms, c.error)) return Err{c.error};
   return cfg;
 }
 

@@ -10,6 +10,7 @@
 
 #include <toml++/toml.h>
 
+#include "app/pipeline/oms_config.hpp"
 #include "core/result.hpp"
 #include "core/runner.hpp"
 #include "oms/risk/risk_logic.hpp"
@@ -35,6 +36,7 @@ struct PipelineConfig {
   // them), run after the [strategy] one in the order written. Validated at parse time.
   std::vector<std::pair<std::string, toml::table>> extra_strategies;
   oms::risk::RiskParams risk;
+  OmsStageConfig oms;                    // [oms]: counting (default) or the live CLOB oms (app/pipeline/oms_config.hpp)
   std::string text;                      // the TOML it was parsed from (saved with journals)
 };
 
