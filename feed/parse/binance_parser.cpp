@@ -107,7 +107,7 @@ ParseStatus BinanceParser::parse_kline_object(od::value& kv, InstrumentId symbol
   for (auto f : k) {
     od::field fld;
     if (std::move(f).get(fld)) return ParseStatus::kMalformed;
-    const auto key = fld.key();
+    const std::string_view key = detail::key_text(fld);
     od::value& v = fld.value();
     std::int64_t tmp = 0;
     if (key == "t") {
@@ -164,7 +164,7 @@ ParseStatus BinanceParser::parse_data(StreamKind kind, InstrumentId symbol, od::
       for (auto f : obj) {
         od::field fld;
         if (std::move(f).get(fld)) return ParseStatus::kMalformed;
-        const auto key = fld.key();
+        const std::string_view key = detail::key_text(fld);
         od::value& v = fld.value();
         if (key == "u") {
           if (!read_uint(v, t.update_id)) return ParseStatus::kBadNumber;
@@ -206,7 +206,7 @@ ParseStatus BinanceParser::parse_data(StreamKind kind, InstrumentId symbol, od::
       for (auto f : obj) {
         od::field fld;
         if (std::move(f).get(fld)) return ParseStatus::kMalformed;
-        const auto key = fld.key();
+        const std::string_view key = detail::key_text(fld);
         od::value& v = fld.value();
         if (key == "p") {
           if (!read_fixed(v, kPx, false, t.price_raw)) return ParseStatus::kBadNumber;
@@ -242,7 +242,7 @@ ParseStatus BinanceParser::parse_data(StreamKind kind, InstrumentId symbol, od::
       for (auto f : obj) {
         od::field fld;
         if (std::move(f).get(fld)) return ParseStatus::kMalformed;
-        const auto key = fld.key();
+        const std::string_view key = detail::key_text(fld);
         od::value& v = fld.value();
         ParseStatus st = ParseStatus::kOk;
         if (key == "U") {
@@ -278,7 +278,7 @@ ParseStatus BinanceParser::parse_data(StreamKind kind, InstrumentId symbol, od::
       for (auto f : obj) {
         od::field fld;
         if (std::move(f).get(fld)) return ParseStatus::kMalformed;
-        const auto key = fld.key();
+        const std::string_view key = detail::key_text(fld);
         od::value& v = fld.value();
         ParseStatus st = ParseStatus::kOk;
         if (key == "lastUpdateId" || key == "u") {
@@ -303,7 +303,7 @@ ParseStatus BinanceParser::parse_data(StreamKind kind, InstrumentId symbol, od::
       for (auto f : obj) {
         od::field fld;
         if (std::move(f).get(fld)) return ParseStatus::kMalformed;
-        const auto key = fld.key();
+        const std::string_view key = detail::key_text(fld);
         if (key == "E") {
           if (!read_int(fld.value(), e_ms)) return ParseStatus::kBadNumber;
         } else if (key == "k") {
@@ -390,7 +390,7 @@ ParseStatus BinanceParser::parse_rest_depth(std::string_view body, InstrumentId 
       st = ParseStatus::kMalformed;
       break;
     }
-    const auto key = fld.key();
+    const std::string_view key = detail::key_text(fld);
     od::value& v = fld.value();
     if (key == "lastUpdateId") {
       if (!read_uint(v, last)) {

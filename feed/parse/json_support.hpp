@@ -1,6 +1,6 @@
-// Helpers shared by the parsers: a reusable padded input buffer for simdjson, and exact readers that turn JSON
-// strings or number tokens into fixed-point integers without passing through double. Parser thread only; the
-// buffer allocates only when a frame is larger than anything seen before.
+// Helpers shared by the parsers: a reusable padded input buffer for simdjson, key and string access without the
+// unescape copy, and exact readers that turn JSON strings or number tokens into fixed-point integers without
+// passing through double. Parser thread only; the buffer allocates only when a frame is larger than any before.
 #pragma once
 
 #include <simdjson.h>
@@ -40,44 +40,180 @@ inline char first_byte(std::string_view s) noexcept {
   return 0;
 }
 
+inline bool is_json_space(char c) noexcept { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; }
+
 inline std::string_view trim(std::string_view s) noexcept {
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\n' || s.back() == '\r' || s.back() == '\t')) {
-    s.remove_suffix(1);
-  }
+  while (!s.empty() && static_cast<unsigned char>(s.back()) <= ' ' && is_json_space(s.back())) s.remove_suffix(1);
   return s;
 }
 
-// The text of a JSON string, or of a number token; false for anything else.
-inline bool scalar_text(od::value& v, std::string_view& out) noexcept {
-  od::json_type t;
-  if (v.type().get(t)) return false;
-  if (t == od::json_type::string) return !v.get_string().get(out);
-  if (t == od::json_type::number) {
-    out = trim(v.raw_json_token());
+// ---- keys and strings -----------------------------------------------------------------------------------------
+// The raw text of a field's key (escapes are not decoded, as with simdjson's own key comparison; no venue key
+// has any). Its length comes from the structure stage 1 already found: walk back from the value over
+// whitespace, the ':' and whitespace to the key's closing quote, instead of scanning the key byte by byte.
+// The value's token with trailing whitespace removed: `"text"` with its quotes, a number, true/false/null, or just
+// `{` / `[`. Does not consume the value (the enclosing object or array iteration steps over it).
+inline std::string_view token(od::value& v) noexcept { return trim(v.raw_json_token()); }
+
+// Also hands back the value's token, so a hot loop looks the value up once.
+inline std::string_view key_text(od::field& f, std::string_view& value_token) noexcept {
+  const char* const s = f.key().raw();
+  value_token = token(f.value());
+  const char* q = value_token.data() - 1;
+  while (*q != ':') --q;
+  --q;
+  while (*q != '"') --q;
+  return {s, static_cast<std::size_t>(q - s)};
+}
+
+inline std::string_view key_text(od::field& f) noexcept {
+  std::string_view unused;
+  return key_text(f, unused);
+}
+
+// The text of a JSON string. Strings without escapes (every id, decimal and enum the venues send) are returned
+// in place, straight from the input buffer; only a string with a backslash goes through simdjson's unescape.
+inline bool string_from_token(od::value& v, std::string_view t, std::string_view& out) noexcept {
+  if (t.size() < 2 || t.front() != '"' || t.back() != '"') return false;
+  const std::string_view body(t.data() + 1, t.size() - 2);
+  if (std::memchr(body.data(), '\\', body.size()) != nullptr) return !v.get_string().get(out);
+  out = body;
+  return true;
+}
+
+inline bool read_string(od::value& v, std::string_view& out) noexcept { return string_from_token(v, token(v), out); }
+
+// ---- exact fixed point ------------------------------------------------------------------------------------------
+inline constexpr std::uint64_t kPow10[19] = {1ull,
+                                             10ull,
+                                             100ull,
+                                             1000ull,
+                                             10000ull,
+                                             100000ull,
+                                             1000000ull,
+                                             10000000ull,
+                                             100000000ull,
+                                             1000000000ull,
+                                             10000000000ull,
+                                             100000000000ull,
+                                             1000000000000ull,
+                                             10000000000000ull,
+                                             100000000000000ull,
+                                             1000000000000000ull,
+                                             10000000000000000ull,
+                                             100000000000000000ull,
+                                             1000000000000000000ull};
+
+// Exactly parse_decimal (core/decimal.hpp) — same accepted texts, same values — without its per-digit overflow
+// checks: a text of at most 18 integer digits + `decimals` cannot overflow, and anything longer is handed to
+// parse_decimal itself. decimals must be in [0, 18]. kTerminated: the byte at text.end() is known to be neither
+// a digit nor '.' (a token inside the padded input: a string's closing quote, or the structural character or
+// whitespace after a number), so the digit loops need no bounds test.
+template <bool kTerminated>
+[[gnu::always_inline]] inline bool parse_fixed_impl(std::string_view text, int decimals, bool allow_negative,
+                                                    std::int64_t& out) noexcept {
+  const char* p = text.data();
+  const char* const e = p + text.size();
+  const auto digit_at = [e](const char* q) noexcept {
+    if constexpr (kTerminated) {
+      (void)e;
+      return static_cast<unsigned char>(*q - '0') <= 9;
+    } else {
+      return q != e && static_cast<unsigned char>(*q - '0') <= 9;
+    }
+  };
+  bool negative = false;
+  if (p != e && (*p == '-' || *p == '+')) {
+    negative = *p == '-';
+    ++p;
+  }
+  if (negative && !allow_negative) return false;
+  std::uint64_t mag = 0;  // may wrap for over-long texts; those are re-parsed below
+  const char* const int_start = p;
+  while (digit_at(p)) {
+    mag = mag * 10 + static_cast<std::uint64_t>(*p - '0');
+    ++p;
+  }
+  const auto int_digits = static_cast<std::size_t>(p - int_start);
+  int frac_used = 0;
+  if (p != e && *p == '.') {
+    ++p;
+    const char* const frac_start = p;
+    while (digit_at(p)) {
+      if (frac_used < decimals) {
+        mag = mag * 10 + static_cast<std::uint64_t>(*p - '0');
+        ++frac_used;
+      } else if (*p != '0') {
+        return false;  // a non-zero digit beyond the scale
+      }
+      ++p;
+    }
+    if (int_digits == 0 && p == frac_start) return false;
+  } else if (int_digits == 0) {
+    return false;
+  }
+  if (p != e) return false;
+  if (int_digits + static_cast<std::size_t>(decimals) > 18) [[unlikely]] {
+    const auto r = parse_decimal(text, decimals, allow_negative);  // long texts: the checked parser decides
+    if (!r) return false;
+    out = *r;
+    return true;
+  }
+  mag *= kPow10[decimals - frac_used];
+  out = negative ? -static_cast<std::int64_t>(mag) : static_cast<std::int64_t>(mag);
+  return true;
+}
+
+inline bool parse_fixed(std::string_view text, int decimals, bool allow_negative, std::int64_t& out) noexcept {
+  return parse_fixed_impl<false>(text, decimals, allow_negative, out);
+}
+
+// The text of a JSON string, or of a number token; false for anything else. No unescape copy for strings without
+// escapes.
+inline bool scalar_from_token(od::value& v, std::string_view t, std::string_view& out) noexcept {
+  if (t.empty()) return false;
+  if (t.front() == '"') return string_from_token(v, t, out);
+  if (t.front() == '-' || (t.front() >= '0' && t.front() <= '9')) {
+    out = t;
     return true;
   }
   return false;
 }
 
-// A decimal (string "0.51" or number 0.51) as an integer count of 10^-decimals.
+inline bool scalar_text(od::value& v, std::string_view& out) noexcept { return scalar_from_token(v, token(v), out); }
+
+// A decimal (string "0.51" or number 0.51) whose token t (from token() or key_text()) is already at hand: its
+// text (the string's body, unescaped only if it has escapes, or the number) and its value in 10^-decimals units.
+[[gnu::always_inline]] inline bool fixed_from_token(od::value& v, std::string_view t, int decimals,
+                                                  bool allow_negative, std::string_view& text,
+                                                  std::int64_t& out) noexcept {
+  if (t.size() >= 2 && t.front() == '"' && t.back() == '"') {
+    text = std::string_view(t.data() + 1, t.size() - 2);
+    if (parse_fixed_impl<true>(text, decimals, allow_negative, out)) return true;
+    // Only an escaped string ("0.\u0035") can still be a decimal: unescape it and try once more.
+    if (std::memchr(text.data(), '\\', text.size()) == nullptr || v.get_string().get(text)) return false;
+    return parse_fixed(text, decimals, allow_negative, out);
+  }
+  if (!t.empty() && (t.front() == '-' || (t.front() >= '0' && t.front() <= '9'))) {
+    text = t;
+    return parse_fixed_impl<true>(t, decimals, allow_negative, out);
+  }
+  return false;
+}
+
+[[gnu::always_inline]] inline bool fixed_from_token(od::value& v, std::string_view t, int decimals,
+                                                  bool allow_negative, std::int64_t& out) noexcept {
+  std::string_view text;
+  return fixed_from_token(v, t, decimals, allow_negative, text, out);
+}
+
+// A decimal (string "0.51" or number 0.51) as an integer count of 10^-decimals units.
 inline bool read_fixed(od::value& v, int decimals, bool allow_negative, std::int64_t& out) noexcept {
-  std::string_view s;
-  if (!scalar_text(v, s)) return false;
-  auto r = parse_decimal(s, decimals, allow_negative);
-  if (!r) return false;
-  out = *r;
-  return true;
+  return fixed_from_token(v, token(v), decimals, allow_negative, out);
 }
 
 // An integer given as a JSON number or a decimal string ("1729084877448").
-inline bool read_int(od::value& v, std::int64_t& out) noexcept {
-  std::string_view s;
-  if (!scalar_text(v, s)) return false;
-  auto r = parse_decimal(s, 0, true);
-  if (!r) return false;
-  out = *r;
-  return true;
-}
+inline bool read_int(od::value& v, std::int64_t& out) noexcept { return read_fixed(v, 0, true, out); }
 
 inline bool read_uint(od::value& v, std::uint64_t& out) noexcept {
   std::int64_t i = 0;
@@ -85,8 +221,6 @@ inline bool read_uint(od::value& v, std::uint64_t& out) noexcept {
   out = static_cast<std::uint64_t>(i);
   return true;
 }
-
-inline bool read_string(od::value& v, std::string_view& out) noexcept { return !v.get_string().get(out); }
 
 inline constexpr std::int64_t kNsPerMs = 1'000'000;
 

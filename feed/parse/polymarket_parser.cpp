@@ -7,18 +7,16 @@
 namespace polybot::feed {
 
 namespace od = simdjson::ondemand;
-using detail::read_fixed;
-using detail::read_int;
-using detail::read_string;
+using detail::parse_fixed;
 
 namespace {
 
 constexpr int kPx = Price::kDecimals;
 constexpr int kQ = Qty::kDecimals;
 
-bool read_side(od::value& v, Side& out) noexcept {
+bool side_from_token(od::value& v, std::string_view tok, Side& out) noexcept {
   std::string_view s;
-  if (!read_string(v, s)) return false;
+  if (!detail::string_from_token(v, tok, s)) return false;
   if (s == "BUY" || s == "buy" || s == "Buy") {
     out = Side::kBuy;
     return true;
@@ -75,6 +73,20 @@ MsgHeader header(MsgType type, InstrumentId id, std::int64_t ts_ms, std::int64_t
 
 }  // namespace
 
+InstrumentId PolymarketParser::resolve(std::string_view key) noexcept {
+  // A batch names the same one or two tokens over and over: re-check the last two hits against the table's own
+  // key (one compare, no hashing), which stays correct whatever the table does with its ids.
+  for (const InstrumentId cached : recent_) {
+    if (cached.valid() && tokens_.key_of(cached) == key) return cached;
+  }
+  const InstrumentId id = tokens_.resolve(key);
+  if (id.valid() && id != recent_[0]) {
+    recent_[1] = recent_[0];
+    recent_[0] = id;
+  }
+  return id;
+}
+
 PolymarketParser::PolymarketParser(InstrumentTable& tokens, std::size_t max_frame)
     : tokens_(tokens), input_(max_frame), bids_(kMaxLevels), asks_(kMaxLevels), changes_(kMaxChanges) {
   [[maybe_unused]] const auto reserved = parser_.allocate(max_frame);  // grows later if a frame needs it
@@ -93,18 +105,17 @@ ParseStatus PolymarketParser::read_levels(od::value& v, std::vector<Level>& out,
     for (auto f : lvl) {
       od::field fld;
       if (std::move(f).get(fld)) return ParseStatus::kMalformed;
-      const auto key = fld.key();
+      std::string_view tok;
+      const std::string_view key = detail::key_text(fld, tok);
       if (key == "price") {
-        if (!detail::scalar_text(fld.value(), l.price_text)) return ParseStatus::kBadNumber;
-        auto r = parse_decimal(l.price_text, kPx, false);
-        if (!r) return ParseStatus::kBadNumber;
-        l.price = *r;
+        if (!detail::fixed_from_token(fld.value(), tok, kPx, false, l.price_text, l.price)) {
+          return ParseStatus::kBadNumber;
+        }
         has_p = true;
       } else if (key == "size") {
-        if (!detail::scalar_text(fld.value(), l.size_text)) return ParseStatus::kBadNumber;
-        auto r = parse_decimal(l.size_text, kQ, false);
-        if (!r) return ParseStatus::kBadNumber;
-        l.size = *r;
+        if (!detail::fixed_from_token(fld.value(), tok, kQ, false, l.size_text, l.size)) {
+          return ParseStatus::kBadNumber;
+        }
         has_s = true;
       }
     }
@@ -128,23 +139,25 @@ ParseStatus PolymarketParser::read_changes(od::value& v, Event& e, bool legacy) 
     for (auto f : obj) {
       od::field fld;
       if (std::move(f).get(fld)) return ParseStatus::kMalformed;
-      const auto key = fld.key();
+      std::string_view tok;
+      const std::string_view key = detail::key_text(fld, tok);
+      od::value& val = fld.value();
       if (key == "price") {
-        if (!read_fixed(fld.value(), kPx, false, c.price)) return ParseStatus::kBadNumber;
+        if (!detail::fixed_from_token(val, tok, kPx, false, c.price)) return ParseStatus::kBadNumber;
         has_p = true;
       } else if (key == "size") {
-        if (!read_fixed(fld.value(), kQ, false, c.size)) return ParseStatus::kBadNumber;
+        if (!detail::fixed_from_token(val, tok, kQ, false, c.size)) return ParseStatus::kBadNumber;
         has_s = true;
       } else if (key == "side") {
-        if (!read_side(fld.value(), c.side)) return ParseStatus::kMalformed;
+        if (!side_from_token(val, tok, c.side)) return ParseStatus::kMalformed;
         has_side = true;
       } else if (key == "asset_id") {
-        if (!read_string(fld.value(), c.asset)) return ParseStatus::kMalformed;
+        if (!detail::string_from_token(val, tok, c.asset)) return ParseStatus::kMalformed;
       } else if (key == "best_bid") {
-        if (!read_fixed(fld.value(), kPx, false, c.best_bid)) return ParseStatus::kBadNumber;
+        if (!detail::fixed_from_token(val, tok, kPx, false, c.best_bid)) return ParseStatus::kBadNumber;
         has_bb = true;
       } else if (key == "best_ask") {
-        if (!read_fixed(fld.value(), kPx, false, c.best_ask)) return ParseStatus::kBadNumber;
+        if (!detail::fixed_from_token(val, tok, kPx, false, c.best_ask)) return ParseStatus::kBadNumber;
         has_ba = true;
       }
     }
@@ -159,23 +172,21 @@ ParseStatus PolymarketParser::read_fields(od::object& obj, Event& e) noexcept {
   for (auto f : obj) {
     od::field fld;
     if (std::move(f).get(fld)) return ParseStatus::kMalformed;
-    const auto key = fld.key();
+    std::string_view tok;
+    const std::string_view key = detail::key_text(fld, tok);
     od::value& v = fld.value();
     ParseStatus st = ParseStatus::kOk;
     if (key == "event_type") {
-      if (!read_string(v, e.event_type)) return ParseStatus::kMalformed;
+      if (!detail::string_from_token(v, tok, e.event_type)) return ParseStatus::kMalformed;
     } else if (key == "asset_id") {
-      if (!read_string(v, e.asset_id)) return ParseStatus::kMalformed;
+      if (!detail::string_from_token(v, tok, e.asset_id)) return ParseStatus::kMalformed;
     } else if (key == "market") {
-      if (!read_string(v, e.market)) return ParseStatus::kMalformed;
+      if (!detail::string_from_token(v, tok, e.market)) return ParseStatus::kMalformed;
     } else if (key == "timestamp") {
-      if (!detail::scalar_text(v, e.timestamp_text)) return ParseStatus::kBadNumber;
-      auto r = parse_decimal(e.timestamp_text, 0, false);
-      if (!r) return ParseStatus::kBadNumber;
-      e.ts_ms = *r;
+      if (!detail::fixed_from_token(v, tok, 0, false, e.timestamp_text, e.ts_ms)) return ParseStatus::kBadNumber;
       e.has_ts = true;
     } else if (key == "hash") {
-      if (!read_string(v, e.hash)) return ParseStatus::kMalformed;
+      if (!detail::string_from_token(v, tok, e.hash)) return ParseStatus::kMalformed;
     } else if (key == "bids" || key == "buys") {
       st = read_levels(v, bids_, e.n_bids);
       e.has_book = true;
@@ -189,54 +200,50 @@ ParseStatus PolymarketParser::read_fields(od::object& obj, Event& e) noexcept {
       st = read_changes(v, e, true);
       e.has_legacy_changes = true;
     } else if (key == "price") {
-      if (!read_fixed(v, kPx, false, e.price)) return ParseStatus::kBadNumber;
+      if (!detail::fixed_from_token(v, tok, kPx, false, e.price)) return ParseStatus::kBadNumber;
       e.has_price = true;
     } else if (key == "size") {
-      if (!read_fixed(v, kQ, false, e.size)) return ParseStatus::kBadNumber;
+      if (!detail::fixed_from_token(v, tok, kQ, false, e.size)) return ParseStatus::kBadNumber;
       e.has_size = true;
     } else if (key == "side") {
-      if (!read_side(v, e.side)) return ParseStatus::kMalformed;
+      if (!side_from_token(v, tok, e.side)) return ParseStatus::kMalformed;
       e.has_side = true;
     } else if (key == "best_bid") {
-      if (!read_fixed(v, kPx, false, e.best_bid)) return ParseStatus::kBadNumber;
+      if (!detail::fixed_from_token(v, tok, kPx, false, e.best_bid)) return ParseStatus::kBadNumber;
       e.has_best_bid = true;
     } else if (key == "best_ask") {
-      if (!read_fixed(v, kPx, false, e.best_ask)) return ParseStatus::kBadNumber;
+      if (!detail::fixed_from_token(v, tok, kPx, false, e.best_ask)) return ParseStatus::kBadNumber;
       e.has_best_ask = true;
     } else if (key == "old_tick_size") {
-      if (!read_fixed(v, kPx, false, e.old_tick)) return ParseStatus::kBadNumber;
+      if (!detail::fixed_from_token(v, tok, kPx, false, e.old_tick)) return ParseStatus::kBadNumber;
       e.has_old_tick = true;
     } else if (key == "new_tick_size") {
-      if (!read_fixed(v, kPx, false, e.new_tick)) return ParseStatus::kBadNumber;
+      if (!detail::fixed_from_token(v, tok, kPx, false, e.new_tick)) return ParseStatus::kBadNumber;
       e.has_new_tick = true;
     } else if (key == "fee_rate_bps") {
       std::string_view s;
-      if (!detail::scalar_text(v, s)) return ParseStatus::kBadNumber;
-      if (!s.empty()) {  // "" since V2
-        auto r = parse_decimal(s, 0, false);
-        if (!r) return ParseStatus::kBadNumber;
-        e.fee_rate_bps = *r;
-      }
+      if (!detail::scalar_from_token(v, tok, s)) return ParseStatus::kBadNumber;
+      if (!s.empty() && !parse_fixed(s, 0, false, e.fee_rate_bps)) return ParseStatus::kBadNumber;  // "" since V2
     } else if (key == "assets_ids" || key == "clob_token_ids") {
       if (!read_string_pair(v, e.tokens)) return ParseStatus::kMalformed;
     } else if (key == "outcomes") {
       if (!read_string_pair(v, e.outcomes)) return ParseStatus::kMalformed;
     } else if (key == "slug") {
-      if (!read_string(v, e.slug)) return ParseStatus::kMalformed;
+      if (!detail::string_from_token(v, tok, e.slug)) return ParseStatus::kMalformed;
     } else if (key == "condition_id") {
-      if (!read_string(v, e.condition_id)) return ParseStatus::kMalformed;
+      if (!detail::string_from_token(v, tok, e.condition_id)) return ParseStatus::kMalformed;
     } else if (key == "winning_asset_id") {
-      if (!read_string(v, e.winning_asset_id)) return ParseStatus::kMalformed;
+      if (!detail::string_from_token(v, tok, e.winning_asset_id)) return ParseStatus::kMalformed;
     } else if (key == "winning_outcome") {
-      if (!read_string(v, e.winning_outcome)) return ParseStatus::kMalformed;
+      if (!detail::string_from_token(v, tok, e.winning_outcome)) return ParseStatus::kMalformed;
     } else if (key == "order_price_min_tick_size") {
-      if (!read_fixed(v, kPx, false, e.min_tick)) return ParseStatus::kBadNumber;
+      if (!detail::fixed_from_token(v, tok, kPx, false, e.min_tick)) return ParseStatus::kBadNumber;
     } else if (key == "min_order_size") {
-      if (!detail::scalar_text(v, e.min_order_size)) return ParseStatus::kMalformed;
+      if (!detail::scalar_from_token(v, tok, e.min_order_size)) return ParseStatus::kMalformed;
     } else if (key == "tick_size") {
-      if (!detail::scalar_text(v, e.tick_size)) return ParseStatus::kMalformed;
+      if (!detail::scalar_from_token(v, tok, e.tick_size)) return ParseStatus::kMalformed;
     } else if (key == "last_trade_price") {
-      if (!detail::scalar_text(v, e.last_trade_price)) return ParseStatus::kMalformed;
+      if (!detail::scalar_from_token(v, tok, e.last_trade_price)) return ParseStatus::kMalformed;
     } else if (key == "neg_risk") {
       bool b = false;
       if (v.get_bool().get(b)) return ParseStatus::kMalformed;
@@ -251,7 +258,7 @@ ParseStatus PolymarketParser::read_fields(od::object& obj, Event& e) noexcept {
 ParseStatus PolymarketParser::emit_book(const Event& e, std::int64_t recv_ns, MarketSink& sink, bool rest,
                                         HashCheckMode hash) {
   if (e.asset_id.empty() || !e.has_ts) return ParseStatus::kMissingField;
-  const InstrumentId id = tokens_.resolve(e.asset_id);
+  const InstrumentId id = resolve(e.asset_id);
   if (!id.valid()) return ParseStatus::kUnknownInstrument;
   BookSnapshot snap;
   snap.hdr = header(MsgType::kBookSnapshot, id, e.ts_ms, recv_ns);
@@ -292,7 +299,7 @@ ParseStatus PolymarketParser::emit_changes(const Event& e, std::int64_t recv_ns,
   if (!e.has_changes && !e.has_legacy_changes) {
     // Flat legacy shape: one level at the top level of the event.
     if (!e.has_price || !e.has_size || !e.has_side || e.asset_id.empty()) return ParseStatus::kMissingField;
-    const InstrumentId id = tokens_.resolve(e.asset_id);
+    const InstrumentId id = resolve(e.asset_id);
     if (!id.valid()) return ParseStatus::kUnknownInstrument;
     lvl.hdr = header(MsgType::kBookLevel, id, e.ts_ms, recv_ns);
     lvl.hdr.flags = msg_flag::kLast;
@@ -312,7 +319,7 @@ ParseStatus PolymarketParser::emit_changes(const Event& e, std::int64_t recv_ns,
   for (std::size_t i = 0; i < e.n_changes; ++i) {
     const Change& c = changes_[i];
     const std::string_view asset = c.asset.empty() ? e.asset_id : c.asset;
-    const InstrumentId id = tokens_.resolve(asset);
+    const InstrumentId id = resolve(asset);
     if (!id.valid()) {
       ++unknown;
       continue;
@@ -357,7 +364,7 @@ ParseStatus PolymarketParser::parse_event(od::object& obj, std::int64_t recv_ns,
       return emit_changes(e, recv_ns, sink);
     case FrameKind::kLastTradePrice: {
       if (e.asset_id.empty() || !e.has_price || !e.has_size || !e.has_ts) return ParseStatus::kMissingField;
-      const InstrumentId id = tokens_.resolve(e.asset_id);
+      const InstrumentId id = resolve(e.asset_id);
       if (!id.valid()) return ParseStatus::kUnknownInstrument;
       Trade t;
       t.hdr = header(MsgType::kTrade, id, e.ts_ms, recv_ns);
@@ -371,7 +378,7 @@ ParseStatus PolymarketParser::parse_event(od::object& obj, std::int64_t recv_ns,
     }
     case FrameKind::kTickSizeChange: {
       if (e.asset_id.empty() || !e.has_new_tick || !e.has_ts) return ParseStatus::kMissingField;
-      const InstrumentId id = tokens_.resolve(e.asset_id);
+      const InstrumentId id = resolve(e.asset_id);
       if (!id.valid()) return ParseStatus::kUnknownInstrument;
       TickSizeChange m;
       m.hdr = header(MsgType::kTickSizeChange, id, e.ts_ms, recv_ns);
@@ -382,7 +389,7 @@ ParseStatus PolymarketParser::parse_event(od::object& obj, std::int64_t recv_ns,
     }
     case FrameKind::kBestBidAsk: {
       if (e.asset_id.empty() || !e.has_best_bid || !e.has_best_ask) return ParseStatus::kMissingField;
-      const InstrumentId id = tokens_.resolve(e.asset_id);
+      const InstrumentId id = resolve(e.asset_id);
       if (!id.valid()) return ParseStatus::kUnknownInstrument;
       QuoteEvent q{id, Price::from_raw(e.best_bid), Price::from_raw(e.best_ask), e.ts_ms * detail::kNsPerMs,
                    recv_ns};

@@ -73,12 +73,14 @@ class PolymarketParser {
   ParseStatus emit_book(const Event& e, std::int64_t recv_ns, MarketSink& sink, bool rest, HashCheckMode hash);
   ParseStatus emit_changes(const Event& e, std::int64_t recv_ns, MarketSink& sink) noexcept;
   bool hash_matches(const Event& e);
+  InstrumentId resolve(std::string_view key) noexcept;
 
   InstrumentTable& tokens_;
   detail::PaddedBuffer input_;
   simdjson::ondemand::parser parser_;
   std::vector<Level> bids_, asks_;
   std::vector<Change> changes_;
+  InstrumentId recent_[2]{};  // the last two tokens resolved (see resolve())
   std::string hash_text_;  // REST only: the rendering the book hash is computed over
   ParseStats stats_;
 };

@@ -56,7 +56,7 @@ bool RefPriceParser::read_point(od::object& obj, Point& p, bool& has_value) noex
   for (auto f : obj) {
     od::field fld;
     if (std::move(f).get(fld)) return false;
-    const auto key = fld.key();
+    const std::string_view key = detail::key_text(fld);
     od::value& v = fld.value();
     if (key == "timestamp") {
       if (!detail::read_int(v, p.ts_ms)) return false;
@@ -86,7 +86,7 @@ ParseStatus RefPriceParser::read_payload(od::value& pv, std::string_view& symbol
   for (auto f : obj) {
     od::field fld;
     if (std::move(f).get(fld)) return ParseStatus::kMalformed;
-    const auto key = fld.key();
+    const std::string_view key = detail::key_text(fld);
     od::value& v = fld.value();
     if (key == "symbol") {
       if (!detail::read_string(v, symbol)) return ParseStatus::kMalformed;
@@ -149,7 +149,7 @@ ParseStatus RefPriceParser::parse(std::string_view frame, std::int64_t recv_ns, 
       st = ParseStatus::kMalformed;
       break;
     }
-    const auto key = fld.key();
+    const std::string_view key = detail::key_text(fld);
     od::value& v = fld.value();
     if (key == "topic") {
       if (!detail::read_string(v, topic)) st = ParseStatus::kMalformed;
