@@ -14,6 +14,7 @@
 
 #include "core/channel.hpp"
 #include "core/messages.hpp"
+#include "tests/core/sanitizers.hpp"
 
 namespace polybot {
 namespace {
@@ -74,9 +75,12 @@ class CheckingSink final : public Agent {
   Channel<Envelope>::Consumer rx_;
 };
 
+// TSan makes every queue operation ~50x slower: fewer messages, same checks.
+constexpr std::uint64_t kMessages = test::scaled(100'000);
+
 void run_pair(WaitKind kind, bool fused) {
   Channel<Envelope> ch(256);
-  CountingSource src(ch, 100'000);
+  CountingSource src(ch, kMessages);
   CheckingSink sink(ch);
   Runner r;
   ThreadSpec spec;
@@ -93,12 +97,12 @@ void run_pair(WaitKind kind, bool fused) {
   }
   r.start();
   const auto deadline = std::chrono::steady_clock::now() + 20s;
-  while (sink.received.load() < 100'000 && std::chrono::steady_clock::now() < deadline) {
+  while (sink.received.load() < kMessages && std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(1ms);
   }
   r.request_stop();
   r.join();
-  EXPECT_EQ(sink.received.load(), 100'000u) << to_string(kind);
+  EXPECT_EQ(sink.received.load(), kMessages) << to_string(kind);
   EXPECT_EQ(sink.errors.load(), 0u);
 }
 
