@@ -70,6 +70,7 @@ Result<std::unique_ptr<ClobOms>, std::string> ClobOms::create(ClobOmsConfig cfg,
   s->store_ = std::make_unique<SignedOrderStore>(c.signed_slots);
   c.signing.owner = text.api_key;
   c.signing.market_rounding = c.oms.market_rounding;
+  c.signing.l2_key = &s->creds_->hmac();
   s->signing_ = std::make_unique<SigningService>(*s->order_signer_, s->dir_, *s->store_, c.signing, clock);
 
   c.gateway.base_url = c.rest_url;

@@ -227,7 +227,10 @@ void OmsLogic::dispatch(Order& o, std::uint32_t slot, std::int64_t now) noexcept
 bool OmsLogic::try_send(Order& o, bool resend, std::int64_t now) noexcept {
   if (o.signed_slot == kNoSlot) return false;
   SendStatus s = SendStatus::kSent;
-  if (gateway_ != nullptr) s = gateway_->send_order(o.client_id, store_.at(o.signed_slot).view(), resend);
+  if (gateway_ != nullptr) {
+    const SignedRequest& sr = store_.at(o.signed_slot);
+    s = gateway_->send_order(o.client_id, sr.view(), resend, &sr.l2);
+  }
   if (s == SendStatus::kSent) {
     ++o.send_attempts;
     o.sent_ns = now;
@@ -381,6 +384,7 @@ void OmsLogic::refill_presign(std::int64_t /*now*/) noexcept {
     job.tag = 1;
     job.client = ClientOrderId{i};
     job.key = t.key;
+    job.l2_ahead = true;  // its HMACs too: a cache hit then hashes nothing on this thread
     if (signer_.submit(job)) ++t.in_flight;
     else store_.release(slot);
   }

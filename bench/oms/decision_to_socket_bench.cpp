@@ -41,8 +41,12 @@ void settle(VenueFixture& f) {
   (void)f.pump_until([&] { return f.gateway().pending() == 0; }, 2'000);
 }
 
+// state.range(0): 1 = the cached order's L2 HMACs were computed ahead on the signing thread (the default), 0 = the
+// gateway computes the HMAC on the oms thread (the path before that change): the before/after in one run.
 void BM_DecisionToSocket_PreSigned(benchmark::State& state) {
-  VenueFixture f(bench_options());
+  FixtureOptions fo = bench_options();
+  fo.l2_ahead = state.range(0) != 0;
+  VenueFixture f(fo);
   fixture_check(f.ready(), "ready");
   const Price price = Price::from_raw(100'000);  // far from any match: orders rest
   f.logic().set_presign_targets(kTokenId, Side::kBuy, &price, 1, Qty::from_raw(5'000'000), ::polybot::OrderType::kGtc,
@@ -53,6 +57,7 @@ void BM_DecisionToSocket_PreSigned(benchmark::State& state) {
   fixture_check(f.pump_until([&] { return f.logic().presign().size() == 1; }, 5'000), "presign warm");
   f.send(VenueFixture::order(id, Side::kBuy, price.raw, 5'000'000));
   fixture_check(f.state(id) == OrderState::kSubmitted && f.logic().counters().presign_hits == 1, "presigned submit");
+  fixture_check(f.gateway().counters().l2_precomputed == (fo.l2_ahead ? 1u : 0u), "precomputed HMAC used");
   ++id;
   for (auto _ : state) {
     state.PauseTiming();
@@ -73,9 +78,10 @@ void BM_DecisionToSocket_PreSigned(benchmark::State& state) {
     ++id;
     state.ResumeTiming();
   }
-  publish(state, "BM_DecisionToSocket_PreSigned", h);
+  publish(state, fo.l2_ahead ? "BM_DecisionToSocket_PreSigned/l2_ahead" : "BM_DecisionToSocket_PreSigned/hmac_on_oms_thread",
+          h);
 }
-BENCHMARK(BM_DecisionToSocket_PreSigned)->Iterations(1000)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_DecisionToSocket_PreSigned)->Arg(0)->Arg(1)->Iterations(1000)->Unit(benchmark::kMicrosecond);
 
 void BM_DecisionToSocket_SignOnHelper(benchmark::State& state) {
   VenueFixture f(bench_options());

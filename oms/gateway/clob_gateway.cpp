@@ -81,7 +81,8 @@ bool ClobGateway::connected() const noexcept { return orders_http_->connected() 
 std::size_t ClobGateway::pending() const noexcept { return orders_http_->pending() + query_http_->pending(); }
 
 SendStatus ClobGateway::submit(net::HttpClient& c, Endpoint ep, std::int64_t cost, net::HttpMethod m,
-                               std::string_view target, std::string_view body, std::uint64_t tag) noexcept {
+                               std::string_view target, std::string_view body, std::uint64_t tag,
+                               const PrecomputedL2* l2) noexcept {
   const std::int64_t now = clock_.now_ns();
   switch (limiter_.try_admit(ep, cost, now)) {
     case Admit::kYes: break;
@@ -96,10 +97,17 @@ SendStatus ClobGateway::submit(net::HttpClient& c, Endpoint ep, std::int64_t cos
   const std::size_t ts_len = write_u64(ts, ts_buf_.data());
   std::string_view path = target;
   if (const auto q = path.find('?'); q != std::string_view::npos) path = path.substr(0, q);
-  const L2Signature sig = l2_signature(creds_.hmac(), ts, net::to_string(m), path, body);
+  L2Signature computed;
+  const L2Signature* sig = l2 != nullptr ? l2->at(ts) : nullptr;
+  if (sig != nullptr) {
+    ++counters_.l2_precomputed;
+  } else {
+    computed = l2_signature(creds_.hmac(), ts, net::to_string(m), path, body);
+    sig = &computed;
+  }
   const net::HttpHeader headers[] = {
       {"POLY_ADDRESS", std::string_view(address_.data(), address_.size())},
-      {"POLY_SIGNATURE", sig.view()},
+      {"POLY_SIGNATURE", sig->view()},
       {"POLY_TIMESTAMP", std::string_view(ts_buf_.data(), ts_len)},
       {"POLY_API_KEY", creds_.api_key()},
       {"POLY_PASSPHRASE", creds_.passphrase()},
@@ -117,9 +125,10 @@ SendStatus ClobGateway::submit(net::HttpClient& c, Endpoint ep, std::int64_t cos
   }
 }
 
-SendStatus ClobGateway::send_order(ClientOrderId id, std::string_view body, bool resend) noexcept {
+SendStatus ClobGateway::send_order(ClientOrderId id, std::string_view body, bool resend,
+                                   const PrecomputedL2* l2) noexcept {
   const SendStatus s = submit(*orders_http_, Endpoint::kPostOrder, 1, net::HttpMethod::kPost, "/order", body,
-                              make_tag(RequestKind::kOrder, id.value));
+                              make_tag(RequestKind::kOrder, id.value), l2);
   if (s == SendStatus::kSent) {
     ++counters_.orders_sent;
     if (resend) ++counters_.resends;

@@ -25,6 +25,7 @@
 #include "oms/gateway/rate_limiter.hpp"
 #include "oms/gateway/venue_error.hpp"
 #include "oms/lifecycle/order_state.hpp"
+#include "oms/presign/signed_order_store.hpp"
 #include "oms/secrets/api_credentials.hpp"
 
 namespace polybot::oms {
@@ -97,6 +98,7 @@ struct GatewayCounters {
   std::uint64_t heartbeats_sent = 0;
   std::uint64_t heartbeats_failed = 0;
   std::uint64_t malformed_answers = 0;
+  std::uint64_t l2_precomputed = 0;  // requests sent with an HMAC computed ahead on the signing thread
 };
 
 class ClobGateway final : public net::HttpHandler {
@@ -111,7 +113,9 @@ class ClobGateway final : public net::HttpHandler {
   void start() noexcept;  // connects both connections (keep warm)
 
   // Orders: `body` is the signed POST /order body (kept by the caller for an identical resend).
-  SendStatus send_order(ClientOrderId id, std::string_view body, bool resend) noexcept;
+  // `l2` (may be null): HMACs of this body precomputed for a range of seconds; used when it covers now.
+  SendStatus send_order(ClientOrderId id, std::string_view body, bool resend,
+                        const PrecomputedL2* l2 = nullptr) noexcept;
   // POST /orders: up to kMaxBatch signed bodies in one request; each leg is answered on its own (legs are not
   // atomic on the venue: one may fill while another is rejected).
   static constexpr std::uint32_t kMaxBatch = 15;
@@ -143,7 +147,7 @@ class ClobGateway final : public net::HttpHandler {
   ClobGateway(GatewayConfig cfg, const ApiCredentials& creds, const Address& signer, const Clock& clock,
               GatewayListener& listener);
   SendStatus submit(net::HttpClient& c, Endpoint ep, std::int64_t cost, net::HttpMethod m, std::string_view target,
-                    std::string_view body, std::uint64_t tag) noexcept;
+                    std::string_view body, std::uint64_t tag, const PrecomputedL2* l2 = nullptr) noexcept;
   void handle_order(std::uint64_t id, const net::HttpResponse& r) noexcept;
   void handle_batch(std::uint64_t batch, const net::HttpResponse& r) noexcept;
   static void decide(int http_status, const void* fields, std::string_view raw, OrderAnswer& a) noexcept;

@@ -13,6 +13,7 @@
 #include "core/ids.hpp"
 #include "core/msg/intent.hpp"
 #include "core/msg/market_event.hpp"
+#include "oms/crypto/l2_auth.hpp"
 #include "oms/lifecycle/order_state.hpp"
 #include "oms/order/order_body.hpp"
 
@@ -31,12 +32,26 @@ struct SignKey {
   bool operator==(const SignKey&) const noexcept = default;
 };
 
+// L2 HMACs of a signed body for consecutive POLY_TIMESTAMP seconds, computed ahead on the signing thread so a
+// pre-signed order goes out without hashing its body on the oms thread (the timestamp leads the MAC message, so
+// nothing can be resumed: each second is a full HMAC).
+struct PrecomputedL2 {
+  static constexpr std::uint32_t kSeconds = 20;  // covers the pre-signed cache's default 15 s life + clock skew
+  std::array<L2Signature, kSeconds> sig{};
+  std::uint64_t ts0 = 0;  // POLY_TIMESTAMP of sig[0]
+  std::uint32_t n = 0;    // 0: none
+  [[nodiscard]] const L2Signature* at(std::uint64_t ts) const noexcept {
+    return (n != 0 && ts >= ts0 && ts < ts0 + n) ? &sig[ts - ts0] : nullptr;
+  }
+};
+
 struct SignedRequest {
   std::array<char, kMaxOrderBodySize> body{};
   std::uint16_t len = 0;
   OrderDigest digest{};
   SignKey key{};
   std::int64_t signed_ns = 0;
+  PrecomputedL2 l2{};
   [[nodiscard]] std::string_view view() const noexcept { return {body.data(), len}; }
 };
 

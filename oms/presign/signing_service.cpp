@@ -110,6 +110,15 @@ SignDone SigningService::sign_now(const SignJob& job) noexcept {
   slot.digest = so.order_hash;
   slot.key = job.key;
   slot.signed_ns = clock_.now_ns();
+  slot.l2.n = 0;
+  if (job.l2_ahead && cfg_.l2_key != nullptr) {
+    // From a second back (clocks and the gateway's skew differ by a little) to the end of the cache's life.
+    const std::int64_t now_s = slot.signed_ns / 1'000'000'000 + cfg_.l2_skew_s - 1;
+    slot.l2.ts0 = static_cast<std::uint64_t>(now_s < 0 ? 0 : now_s);
+    for (std::uint32_t i = 0; i < PrecomputedL2::kSeconds; ++i)
+      slot.l2.sig[i] = l2_signature(*cfg_.l2_key, slot.l2.ts0 + i, "POST", "/order", slot.view());
+    slot.l2.n = PrecomputedL2::kSeconds;
+  }
   signed_.fetch_add(1, std::memory_order_relaxed);
   return d;
 }

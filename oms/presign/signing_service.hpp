@@ -25,6 +25,7 @@ struct SignJob {
   ClientOrderId client{};
   SignKey key{};
   std::int64_t expiration_s = 0;  // GTD
+  bool l2_ahead = false;          // also precompute the POST /order L2 HMACs (pre-signed cache entries)
 };
 
 enum class SignOutcome : std::uint8_t { kOk = 0, kUnknownToken = 1, kAmounts = 2, kSign = 3, kBody = 4 };
@@ -49,6 +50,9 @@ struct SigningConfig {
   // Idle: poll this many times before sleeping idle_sleep_us (a dedicated core can raise the spins).
   std::uint32_t idle_spins = 20'000;
   std::uint32_t idle_sleep_us = 50;
+  // The API secret's HMAC key (owned by the ApiCredentials) for l2_ahead jobs; null: never precomputed.
+  const HmacSha256* l2_key = nullptr;
+  std::int64_t l2_skew_s = 0;     // POLY_TIMESTAMP = local seconds + this (the gateway's /time skew at start-up)
 };
 
 class SigningService {

@@ -224,7 +224,10 @@ TEST(GatewayVenue, PreSignedOrderGoesOutWithoutWaitingForTheSigner) {
   // Submitted synchronously inside on_input: no signing round trip.
   EXPECT_EQ(f.state(14), OrderState::kSubmitted);
   EXPECT_EQ(f.logic().counters().presign_hits, 1u);
+  // Its L2 HMAC was computed ahead on the signing thread; the venue verified it like any other.
+  EXPECT_EQ(f.gateway().counters().l2_precomputed, 1u);
   ASSERT_TRUE(f.pump_until([&] { return f.state(14) == OrderState::kAccepted; }, 5'000));
+  EXPECT_EQ(f.venue().stats().auth_failures, 0u);
   // The cache refills the used price in the background.
   ASSERT_TRUE(f.pump_until([&] { return f.logic().presign().size() == 2; }, 5'000));
 }

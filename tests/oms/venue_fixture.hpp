@@ -78,6 +78,7 @@ struct FixtureOptions {
   std::int64_t venue_heartbeat_timeout_ms = 400;
   bool unlimited_rate = false;            // benchmarks: no client-side rate limiting
   std::uint32_t max_orders = 4096;
+  bool l2_ahead = true;                   // pre-signed orders carry HMACs computed on the signing thread
 };
 
 class VenueFixture {
@@ -128,6 +129,7 @@ class VenueFixture {
                   "market directory");
     SigningConfig sgc;
     sgc.owner = kApiKey;
+    sgc.l2_key = o.l2_ahead ? &creds_->hmac() : nullptr;
     signing_ = std::make_unique<SigningService>(*order_signer_, dir_, store_, sgc, clock_);
     signing_->start();
     GatewayConfig gc;
