@@ -6,7 +6,15 @@
 // Reports p50/p99/p99.9/max from a LatencyHistogram as counters (ns).
 #include <benchmark/benchmark.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <atomic>
 #include <cstdio>
+#include <thread>
 
 #include "core/histogram.hpp"
 #include "oms/crypto/l2_auth.hpp"
@@ -192,6 +200,58 @@ void BM_Baseline_L2Hmac(benchmark::State& state) {
   for (auto _ : state) benchmark::DoNotOptimize(l2_signature(creds->hmac(), 1'790'000'000, "POST", "/order", body));
 }
 BENCHMARK(BM_Baseline_L2Hmac)->Unit(benchmark::kNanosecond);
+
+// Baseline: the kernel's part of "handed to the socket" — one send() of a request-sized buffer (1.3 KB, the size
+// of a POST /order with its headers) on a loopback TCP connection with a reader thread draining the other end.
+// On loopback the sending syscall also runs the receiver's TCP input path, as the TLS write above does.
+void BM_Baseline_LoopbackTcpSend(benchmark::State& state) {
+  const int ls = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t alen = sizeof a;
+  if (ls < 0 || ::bind(ls, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0 || ::listen(ls, 1) != 0 ||
+      ::getsockname(ls, reinterpret_cast<sockaddr*>(&a), &alen) != 0) {
+    state.SkipWithError("listen");
+    return;
+  }
+  const int c = ::socket(AF_INET, SOCK_STREAM, 0);
+  if (::connect(c, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) {
+    state.SkipWithError("connect");
+    return;
+  }
+  const int one = 1;
+  ::setsockopt(c, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+  const int srv = ::accept(ls, nullptr, nullptr);
+  std::atomic<bool> run{true};
+  std::thread reader([&] {
+    char buf[65536];
+    while (run.load(std::memory_order_relaxed) && ::recv(srv, buf, sizeof buf, 0) > 0) {
+    }
+  });
+  const std::string payload(1300, 'x');
+  LatencyHistogram h;
+  for (auto _ : state) {
+    const std::int64_t t0 = monotonic_ns();
+    const ssize_t n = ::send(c, payload.data(), payload.size(), 0);
+    h.record(monotonic_ns() - t0);
+    if (n != static_cast<ssize_t>(payload.size())) {
+      state.SkipWithError("short send");
+      break;
+    }
+    state.PauseTiming();
+    std::this_thread::sleep_for(std::chrono::microseconds(50));  // like the orders: one at a time
+    state.ResumeTiming();
+  }
+  run.store(false);
+  ::shutdown(c, SHUT_RDWR);
+  reader.join();
+  ::close(c);
+  ::close(srv);
+  ::close(ls);
+  publish(state, "BM_Baseline_LoopbackTcpSend", h);
+}
+BENCHMARK(BM_Baseline_LoopbackTcpSend)->Iterations(1000)->Unit(benchmark::kMicrosecond);
 
 }  // namespace
 }  // namespace polybot::oms::test
