@@ -38,11 +38,40 @@ void DepthBook::set_level(bool bid, DepthLevel lvl) noexcept {
   v.insert(it, lvl);
 }
 
+namespace {
+
+// A snapshot side whose prices are strictly monotonic (the REST answer lists each side best first) maps onto the
+// sorted array directly: one pass, instead of inserting best-first levels at the front of a best-at-the-back array
+// (quadratic: ~200 MB of memmove for a 5000-level REST snapshot). Returns false, leaving `out` cleared, when the
+// side is not strictly ordered either way or is deeper than `max`; the caller then uses set_level, whose
+// duplicate, zero and truncation rules stay the reference.
+bool fill_sorted(std::vector<DepthLevel>& out, std::span<const DepthLevel> in, bool ascending,
+                 std::size_t max) noexcept {
+  out.clear();
+  if (in.size() > max) return false;
+  bool inc = true, dec = true;
+  for (std::size_t i = 1; i < in.size(); ++i) {
+    inc = inc && in[i - 1].price < in[i].price;
+    dec = dec && in[i - 1].price > in[i].price;
+  }
+  if (!inc && !dec) return false;
+  const bool same_order = in.size() < 2 || inc == ascending;
+  for (std::size_t i = 0; i < in.size(); ++i) {
+    const DepthLevel& l = same_order ? in[i] : in[in.size() - 1 - i];
+    if (l.qty != 0) out.push_back(l);  // capacity reserved in the constructor (max + 1)
+  }
+  return true;
+}
+
+}  // namespace
+
 void DepthBook::replace(std::span<const DepthLevel> bids, std::span<const DepthLevel> asks) noexcept {
-  bids_.clear();
-  asks_.clear();
-  for (const auto& l : bids) set_level(true, l);
-  for (const auto& l : asks) set_level(false, l);
+  if (!fill_sorted(bids_, bids, true, config_.max_levels_per_side)) {
+    for (const auto& l : bids) set_level(true, l);
+  }
+  if (!fill_sorted(asks_, asks, false, config_.max_levels_per_side)) {
+    for (const auto& l : asks) set_level(false, l);
+  }
 }
 
 std::int64_t DepthBook::depth_top(bool bid, std::size_t n) const noexcept {

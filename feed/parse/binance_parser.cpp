@@ -5,10 +5,12 @@
 namespace polybot::feed {
 
 namespace od = simdjson::ondemand;
+using detail::int_from_token;
 using detail::read_fixed;
 using detail::read_int;
 using detail::read_string;
 using detail::read_uint;
+using detail::uint_from_token;
 
 namespace {
 
@@ -70,7 +72,12 @@ InstrumentId BinanceParser::symbol_of(std::string_view stream) noexcept {
     const char c = lower[i];
     up[i] = (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c;
   }
-  return symbols_.resolve(std::string_view(up, lower.size()));
+  const std::string_view key(up, lower.size());
+  // Streams repeat one symbol: re-check the last hit against the table's own key (no hashing).
+  if (recent_.valid() && symbols_.key_of(recent_) == key) return recent_;
+  const InstrumentId id = symbols_.resolve(key);
+  if (id.valid()) recent_ = id;
+  return id;
 }
 
 ParseStatus BinanceParser::read_levels(od::value& v, std::vector<book::DepthLevel>& out, std::size_t& n) noexcept {
@@ -86,9 +93,9 @@ ParseStatus BinanceParser::read_levels(od::value& v, std::vector<book::DepthLeve
       od::value item;
       if (std::move(x).get(item)) return ParseStatus::kMalformed;
       if (i == 0) {
-        if (!read_fixed(item, kPx, false, out[n].price)) return ParseStatus::kBadNumber;
+        if (!detail::fixed_from_token(item, detail::token(item), kPx, false, out[n].price)) return ParseStatus::kBadNumber;
       } else if (i == 1) {
-        if (!read_fixed(item, kQ, false, out[n].qty)) return ParseStatus::kBadNumber;
+        if (!detail::fixed_from_token(item, detail::token(item), kQ, false, out[n].qty)) return ParseStatus::kBadNumber;
       }
       ++i;
     }
@@ -107,37 +114,38 @@ ParseStatus BinanceParser::parse_kline_object(od::value& kv, InstrumentId symbol
   for (auto f : k) {
     od::field fld;
     if (std::move(f).get(fld)) return ParseStatus::kMalformed;
-    const std::string_view key = detail::key_text(fld);
+    std::string_view tok;
+    const std::string_view key = detail::key_text(fld, tok);
     od::value& v = fld.value();
     std::int64_t tmp = 0;
     if (key == "t") {
-      if (!read_int(v, m.open_time_ms)) return ParseStatus::kBadNumber;
+      if (!int_from_token(v, tok, m.open_time_ms)) return ParseStatus::kBadNumber;
       have |= 1;
     } else if (key == "T") {
-      if (!read_int(v, m.close_time_ms)) return ParseStatus::kBadNumber;
+      if (!int_from_token(v, tok, m.close_time_ms)) return ParseStatus::kBadNumber;
       have |= 2;
     } else if (key == "o") {
-      if (!read_fixed(v, kPx, false, tmp)) return ParseStatus::kBadNumber;
+      if (!detail::fixed_from_token(v, tok, kPx, false, tmp)) return ParseStatus::kBadNumber;
       m.open = UsdPrice::from_raw(tmp);
       have |= 4;
     } else if (key == "h") {
-      if (!read_fixed(v, kPx, false, tmp)) return ParseStatus::kBadNumber;
+      if (!detail::fixed_from_token(v, tok, kPx, false, tmp)) return ParseStatus::kBadNumber;
       m.high = UsdPrice::from_raw(tmp);
       have |= 8;
     } else if (key == "l") {
-      if (!read_fixed(v, kPx, false, tmp)) return ParseStatus::kBadNumber;
+      if (!detail::fixed_from_token(v, tok, kPx, false, tmp)) return ParseStatus::kBadNumber;
       m.low = UsdPrice::from_raw(tmp);
       have |= 16;
     } else if (key == "c") {
-      if (!read_fixed(v, kPx, false, tmp)) return ParseStatus::kBadNumber;
+      if (!detail::fixed_from_token(v, tok, kPx, false, tmp)) return ParseStatus::kBadNumber;
       m.close = UsdPrice::from_raw(tmp);
       have |= 32;
     } else if (key == "v") {
-      if (!read_fixed(v, kQ, false, tmp)) return ParseStatus::kBadNumber;
+      if (!detail::fixed_from_token(v, tok, kQ, false, tmp)) return ParseStatus::kBadNumber;
       m.volume = BtcQty::from_raw(tmp);
       have |= 64;
     } else if (key == "n") {
-      if (!read_int(v, tmp) || tmp < 0) return ParseStatus::kBadNumber;
+      if (!int_from_token(v, tok, tmp) || tmp < 0) return ParseStatus::kBadNumber;
       m.trades = static_cast<std::uint32_t>(tmp);
     } else if (key == "x") {
       bool b = false;
@@ -164,29 +172,30 @@ ParseStatus BinanceParser::parse_data(StreamKind kind, InstrumentId symbol, od::
       for (auto f : obj) {
         od::field fld;
         if (std::move(f).get(fld)) return ParseStatus::kMalformed;
-        const std::string_view key = detail::key_text(fld);
+        std::string_view tok;
+        const std::string_view key = detail::key_text(fld, tok);
         od::value& v = fld.value();
         if (key == "u") {
-          if (!read_uint(v, t.update_id)) return ParseStatus::kBadNumber;
+          if (!uint_from_token(v, tok, t.update_id)) return ParseStatus::kBadNumber;
           have |= 1;
         } else if (key == "b") {
-          if (!read_fixed(v, kPx, false, tmp)) return ParseStatus::kBadNumber;
+          if (!detail::fixed_from_token(v, tok, kPx, false, tmp)) return ParseStatus::kBadNumber;
           t.bid = UsdPrice::from_raw(tmp);
           have |= 2;
         } else if (key == "B") {
-          if (!read_fixed(v, kQ, false, tmp)) return ParseStatus::kBadNumber;
+          if (!detail::fixed_from_token(v, tok, kQ, false, tmp)) return ParseStatus::kBadNumber;
           t.bid_qty = BtcQty::from_raw(tmp);
           have |= 4;
         } else if (key == "a") {
-          if (!read_fixed(v, kPx, false, tmp)) return ParseStatus::kBadNumber;
+          if (!detail::fixed_from_token(v, tok, kPx, false, tmp)) return ParseStatus::kBadNumber;
           t.ask = UsdPrice::from_raw(tmp);
           have |= 8;
         } else if (key == "A") {
-          if (!read_fixed(v, kQ, false, tmp)) return ParseStatus::kBadNumber;
+          if (!detail::fixed_from_token(v, tok, kQ, false, tmp)) return ParseStatus::kBadNumber;
           t.ask_qty = BtcQty::from_raw(tmp);
           have |= 16;
         } else if (key == "E" || key == "T") {  // futures bookTicker carries times; spot does not
-          if (!read_int(v, tmp)) return ParseStatus::kBadNumber;
+          if (!int_from_token(v, tok, tmp)) return ParseStatus::kBadNumber;
           if (key == "E") t.hdr.ts_exch = tmp * detail::kNsPerMs;
         }
       }
@@ -206,19 +215,20 @@ ParseStatus BinanceParser::parse_data(StreamKind kind, InstrumentId symbol, od::
       for (auto f : obj) {
         od::field fld;
         if (std::move(f).get(fld)) return ParseStatus::kMalformed;
-        const std::string_view key = detail::key_text(fld);
+        std::string_view tok;
+        const std::string_view key = detail::key_text(fld, tok);
         od::value& v = fld.value();
         if (key == "p") {
-          if (!read_fixed(v, kPx, false, t.price_raw)) return ParseStatus::kBadNumber;
+          if (!detail::fixed_from_token(v, tok, kPx, false, t.price_raw)) return ParseStatus::kBadNumber;
           have |= 1;
         } else if (key == "q") {
-          if (!read_fixed(v, kQ, false, t.size_raw)) return ParseStatus::kBadNumber;
+          if (!detail::fixed_from_token(v, tok, kQ, false, t.size_raw)) return ParseStatus::kBadNumber;
           have |= 2;
         } else if (key == "T") {
-          if (!read_int(v, trade_ms)) return ParseStatus::kBadNumber;
+          if (!int_from_token(v, tok, trade_ms)) return ParseStatus::kBadNumber;
           have |= 4;
         } else if (key == (kind == StreamKind::kAggTrade ? "a" : "t")) {
-          if (!read_uint(v, t.trade_id)) return ParseStatus::kBadNumber;
+          if (!uint_from_token(v, tok, t.trade_id)) return ParseStatus::kBadNumber;
           have |= 8;
         } else if (key == "m") {
           bool maker = false;
@@ -242,19 +252,20 @@ ParseStatus BinanceParser::parse_data(StreamKind kind, InstrumentId symbol, od::
       for (auto f : obj) {
         od::field fld;
         if (std::move(f).get(fld)) return ParseStatus::kMalformed;
-        const std::string_view key = detail::key_text(fld);
+        std::string_view tok;
+        const std::string_view key = detail::key_text(fld, tok);
         od::value& v = fld.value();
         ParseStatus st = ParseStatus::kOk;
         if (key == "U") {
-          if (!read_uint(v, d.first_id)) return ParseStatus::kBadNumber;
+          if (!uint_from_token(v, tok, d.first_id)) return ParseStatus::kBadNumber;
           have |= 1;
         } else if (key == "u") {
-          if (!read_uint(v, d.last_id)) return ParseStatus::kBadNumber;
+          if (!uint_from_token(v, tok, d.last_id)) return ParseStatus::kBadNumber;
           have |= 2;
         } else if (key == "pu") {
-          if (!read_uint(v, d.prev_id)) return ParseStatus::kBadNumber;
+          if (!uint_from_token(v, tok, d.prev_id)) return ParseStatus::kBadNumber;
         } else if (key == "E") {
-          if (!read_int(v, e_ms)) return ParseStatus::kBadNumber;
+          if (!int_from_token(v, tok, e_ms)) return ParseStatus::kBadNumber;
         } else if (key == "b") {
           st = read_levels(v, bids_, nb);
           have |= 4;
@@ -278,11 +289,12 @@ ParseStatus BinanceParser::parse_data(StreamKind kind, InstrumentId symbol, od::
       for (auto f : obj) {
         od::field fld;
         if (std::move(f).get(fld)) return ParseStatus::kMalformed;
-        const std::string_view key = detail::key_text(fld);
+        std::string_view tok;
+        const std::string_view key = detail::key_text(fld, tok);
         od::value& v = fld.value();
         ParseStatus st = ParseStatus::kOk;
         if (key == "lastUpdateId" || key == "u") {
-          if (!read_uint(v, last)) return ParseStatus::kBadNumber;
+          if (!uint_from_token(v, tok, last)) return ParseStatus::kBadNumber;
           have |= 1;
         } else if (key == "bids" || key == "b") {
           st = read_levels(v, bids_, nb);
@@ -342,7 +354,7 @@ ParseStatus BinanceParser::parse(std::string_view frame, std::int64_t recv_ns, M
       stats_.count(FrameKind::kUnknown, ParseStatus::kIgnored);
       return ParseStatus::kIgnored;
     }
-    if (err || sv.get_string().get(stream)) {
+    if (err || !read_string(sv, stream)) {
       stats_.count(FrameKind::kUnknown, ParseStatus::kMalformed);
       return ParseStatus::kMalformed;
     }
@@ -390,10 +402,11 @@ ParseStatus BinanceParser::parse_rest_depth(std::string_view body, InstrumentId 
       st = ParseStatus::kMalformed;
       break;
     }
-    const std::string_view key = detail::key_text(fld);
+    std::string_view tok;
+    const std::string_view key = detail::key_text(fld, tok);
     od::value& v = fld.value();
     if (key == "lastUpdateId") {
-      if (!read_uint(v, last)) {
+      if (!uint_from_token(v, tok, last)) {
         st = ParseStatus::kBadNumber;
         break;
       }

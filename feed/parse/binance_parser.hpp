@@ -50,6 +50,7 @@ class BinanceParser {
   detail::PaddedBuffer input_;
   simdjson::ondemand::parser parser_;
   std::vector<book::DepthLevel> bids_, asks_;
+  InstrumentId recent_{};  // the last symbol resolved (see symbol_of())
   ParseStats stats_;
 };
 

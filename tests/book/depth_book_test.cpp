@@ -165,5 +165,48 @@ TEST(DepthBook, BufferOverflowKeepsTheNewestRun) {
   EXPECT_EQ(b.last_update_id(), 3u);
 }
 
+// The snapshot fast path (one pass over a strictly ordered side) must leave exactly the book that inserting the
+// levels one at a time leaves: same levels, same order, zero sizes dropped, duplicates resolved last-wins.
+TEST(DepthBook, SnapshotsInAnyOrderBuildTheSameBookAsLevelByLevelUpdates) {
+  const std::vector<Levels> bid_sides{
+      {{100, 5}, {99, 7}, {98, 0}, {97, 2}},          // REST order: best first, one zero
+      {{97, 2}, {98, 1}, {99, 7}, {100, 5}},          // ascending
+      {{100, 5}, {98, 1}, {100, 0}, {99, 7}, {98, 3}},  // unordered with duplicates: the reference path
+      {},
+      {{42, 1}}};
+  for (const Levels& bids : bid_sides) {
+    Levels asks;
+    for (const auto& l : bids) asks.push_back({l.price + 1000, l.qty});
+    DepthBook fast;
+    ASSERT_EQ(fast.apply_snapshot(10, bids, asks, 0), DepthSnapshotStatus::kAwaiting);
+    // Reference: an empty synced book fed the same levels as one diff, which goes through set_level.
+    DepthBook ref;
+    ASSERT_EQ(ref.apply_snapshot(10, {}, {}, 0), DepthSnapshotStatus::kAwaiting);
+    ASSERT_EQ(ref.apply_diff(diff(11, 11), bids, asks), DiffStatus::kApplied);
+    for (const bool bid : {true, false}) {
+      ASSERT_EQ(fast.level_count(bid), ref.level_count(bid));
+      for (std::size_t i = 0; i < ref.level_count(bid); ++i) {
+        EXPECT_EQ(fast.level(bid, i).price, ref.level(bid, i).price);
+        EXPECT_EQ(fast.level(bid, i).qty, ref.level(bid, i).qty);
+      }
+    }
+  }
+}
+
+TEST(DepthBook, ASnapshotDeeperThanTheLimitKeepsTheBestLevels) {
+  DepthBookConfig cfg;
+  cfg.max_levels_per_side = 3;
+  DepthBook b(cfg);
+  const Levels bids{{100, 1}, {99, 1}, {98, 1}, {97, 1}, {96, 1}};
+  const Levels asks{{101, 1}, {102, 1}, {103, 1}, {104, 1}};
+  b.apply_snapshot(10, bids, asks, 0);
+  ASSERT_EQ(b.level_count(true), 3u);
+  ASSERT_EQ(b.level_count(false), 3u);
+  EXPECT_EQ(b.level(true, 0).price, 100);
+  EXPECT_EQ(b.level(true, 2).price, 98);
+  EXPECT_EQ(b.level(false, 0).price, 101);
+  EXPECT_EQ(b.level(false, 2).price, 103);
+}
+
 }  // namespace
 }  // namespace polybot::book

@@ -41,7 +41,7 @@ TEST(ParseFixed, AgreesWithParseDecimalOnEdgeCases) {
 TEST(ParseFixed, AgreesWithParseDecimalOnRandomTexts) {
   std::mt19937_64 rng(20261122);
   const std::string alphabet = "0123456789000999..-+ e";
-  for (int i = 0; i < 200000; ++i) {
+  for (int i = 0; i < 100000; ++i) {
     std::string s;
     const std::size_t len = rng() % 24;
     for (std::size_t k = 0; k < len; ++k) {
@@ -51,6 +51,30 @@ TEST(ParseFixed, AgreesWithParseDecimalOnRandomTexts) {
     const int decimals = static_cast<int>(rng() % 10);
     expect_same_as_parse_decimal(s, decimals, (rng() & 1) != 0);
     if (HasFatalFailure()) return;
+  }
+}
+
+// The in-buffer variant reads 8 digits at a time and relies on a non-digit after the text, as inside a padded
+// frame: check it against parse_decimal with the terminator and padding a frame gives it.
+TEST(ParseFixed, InBufferVariantAgreesWithParseDecimal) {
+  std::mt19937_64 rng(7);
+  const std::string alphabet = "0123456789.-+e";
+  for (int i = 0; i < 100000; ++i) {
+    std::string s;
+    const std::size_t len = rng() % 30;
+    for (std::size_t k = 0; k < len; ++k) {
+      s += (rng() % 6 == 0) ? alphabet[rng() % alphabet.size()] : static_cast<char>('0' + rng() % 10);
+    }
+    const int decimals = static_cast<int>(rng() % 13);
+    const bool neg = (rng() & 1) != 0;
+    const std::string buf = s + "\"" + std::string(64, '\0');
+    std::int64_t fast = 0;
+    const bool ok = detail::parse_fixed_impl<true>(std::string_view(buf.data(), s.size()), decimals, neg, fast);
+    const auto checked = parse_decimal(s, decimals, neg);
+    ASSERT_EQ(ok, checked.has_value()) << '"' << s << "\" decimals " << decimals;
+    if (ok) {
+      ASSERT_EQ(fast, *checked) << '"' << s << "\" decimals " << decimals;
+    }
   }
 }
 
