@@ -147,11 +147,17 @@ int FeedAgent::run_schedules(std::int64_t now_ns, std::int64_t now_s) noexcept {
     const std::size_t n = schedules_[k].schedule->due(schedule_cursor_s_, to_s, buf);
     for (std::size_t i = 0; i < n && total < all.size(); ++i) all[total++] = DueEvent{buf[i], k};
   }
-  std::stable_sort(all.begin(), all.begin() + static_cast<std::ptrdiff_t>(total),
-                   [](const DueEvent& a, const DueEvent& b) {
-                     if (a.ev.at_s != b.ev.at_s) return a.ev.at_s < b.ev.at_s;
-                     return rank(a.ev) < rank(b.ev);
-                   });
+  // Stable insertion sort: a handful of events, and std::stable_sort may allocate a buffer.
+  const auto before = [](const DueEvent& a, const DueEvent& b) {
+    if (a.ev.at_s != b.ev.at_s) return a.ev.at_s < b.ev.at_s;
+    return rank(a.ev) < rank(b.ev);
+  };
+  for (std::size_t i = 1; i < total; ++i) {
+    const DueEvent x = all[i];
+    std::size_t j = i;
+    for (; j > 0 && before(x, all[j - 1]); --j) all[j] = all[j - 1];
+    all[j] = x;
+  }
   int work = 0;
   for (std::size_t i = 0; i < total; ++i) {
     const ScheduledEvent& ev = all[i].ev;

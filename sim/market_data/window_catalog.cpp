@@ -83,11 +83,15 @@ Result<std::vector<SimWindow>, std::string> load_gamma_windows(const std::string
 }
 
 SimWindow derive_15m(const SimWindow& base, const SimWindow& ids_from, std::int64_t start_s) {
+  return retime(base, ids_from, 900, start_s);
+}
+
+SimWindow retime(const SimWindow& base, const SimWindow& ids_from, std::uint32_t interval_s, std::int64_t start_s) {
   SimWindow w = base;
-  w.interval_s = 900;
+  w.interval_s = interval_s;
   w.start_s = start_s;
-  w.end_s = start_s + 900;
-  w.slug = "btc-updown-15m-" + std::to_string(start_s);
+  w.end_s = start_s + interval_s;
+  w.slug = std::string("btc-updown-") + (interval_s == 900 ? "15m-" : "5m-") + std::to_string(start_s);
   w.condition_id = ids_from.condition_id;
   w.tokens = ids_from.tokens;
   std::string& j = w.gamma_json;

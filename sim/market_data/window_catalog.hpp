@@ -50,6 +50,8 @@ Result<std::vector<SimWindow>, std::string> load_gamma_windows(const std::string
 // slug, times, condition id and token ids replaced by those of `ids_from` (another real window's ids, so every
 // id is a real one and none collides with the 5m windows served beside it).
 SimWindow derive_15m(const SimWindow& base, const SimWindow& ids_from, std::int64_t start_s);
+// The same for any series and start (e.g. windows around the current wall-clock time for `polybot record`).
+SimWindow retime(const SimWindow& base, const SimWindow& ids_from, std::uint32_t interval_s, std::int64_t start_s);
 
 // The levels of a captured REST /book body (the real capture in tests/data/polymarket).
 Result<SimBook, std::string> load_rest_book(const std::string& path);

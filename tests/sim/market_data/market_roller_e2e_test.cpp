@@ -346,5 +346,44 @@ TEST(MarketRollerE2e, FaultsEndInARestResyncToTheRightBookNeverAWrongValidBook) 
   EXPECT_EQ(w.books.counters().hash_mismatches, 0u);
 }
 
+TEST(MarketRollerE2e, RefusesGammaAnswersItCannotTrustAndNeverGuessesTheUpToken) {
+  World w(600);
+  const SimWindow& w1 = w.cat.five(kS);
+  // Window 1 not hydrated yet (enableOrderBook false); window 2 lists its outcomes Down first.
+  SimWindow cold = w1;
+  const auto flip = [](std::string& j, const std::string& a, const std::string& b) {
+    const auto p = j.find(a);
+    ASSERT_NE(p, std::string::npos) << a;
+    j.replace(p, a.size(), b);
+  };
+  flip(cold.gamma_json, "\"enableOrderBook\":true", "\"enableOrderBook\":false");
+  w.server.add_window(cold, w.cat.book(0, kS * 1000 + 5));
+  SimWindow swapped = w.cat.five(kS + 300);
+  const std::string ids = "[\\\"" + swapped.tokens[0] + "\\\", \\\"" + swapped.tokens[1] + "\\\"]";
+  const std::string rev = "[\\\"" + swapped.tokens[1] + "\\\", \\\"" + swapped.tokens[0] + "\\\"]";
+  flip(swapped.gamma_json, ids, rev);
+  flip(swapped.gamma_json, R"("outcomes":"[\"Up\", \"Down\"]")", R"("outcomes":"[\"Down\", \"Up\"]")");
+  const SimBook b2 = w.cat.book(1, (kS + 300) * 1000 + 5);
+  w.server.add_window(swapped, b2);  // the books stay keyed by the real Up/Down tokens
+  w.start();
+  ASSERT_TRUE(w.wait([&] { return w.logged("refused Gamma answer for " + w1.slug); }));
+  w.advance_to(kS + 110);
+  EXPECT_FALSE(w.subscribed(w1.tokens[0]));
+  // Hydrated now: found on a retry and subscribed at once (the window is open).
+  w.server.add_gamma_market(w1.slug, w1.gamma_json, w1.end_s);
+  w.advance_to(kS + 150);
+  ASSERT_TRUE(w.wait([&] { return valid_top_matches(w, 300, kS, w.cat.book(0, 0)); }));
+  // Window 2: Up is still the Up token although Gamma listed it second.
+  w.advance_to(kS + 240);
+  ASSERT_TRUE(w.wait([&] { return valid_top_matches(w, 300, kS + 300, b2); }));
+  w.stop();
+  EXPECT_GE(w.roller->counters().rejected, 1u);
+  bool right = false;
+  for (const auto& win : w.roller->windows()) {
+    if (win->start_s == kS + 300 && win->interval_s == 300) right = win->market.token_ids[0] == swapped.tokens[0];
+  }
+  EXPECT_TRUE(right);
+}
+
 }  // namespace
 }  // namespace polybot::sim
