@@ -22,6 +22,16 @@ ClobOms::~ClobOms() {
 Result<std::unique_ptr<ClobOms>, std::string> ClobOms::create(ClobOmsConfig cfg, Signer signer,
                                                               std::optional<ApiKeyText> creds, const Clock& clock,
                                                               StageRecorder* recorder, OmsInputRecorder* inputs) {
+  // Whatever happens below, the secret's text copies are wiped when this returns.
+  struct WipeOnExit {
+    std::optional<ApiKeyText>& given;
+    ~WipeOnExit() {
+      if (given) {
+        wipe(given->secret);
+        wipe(given->passphrase);
+      }
+    }
+  } wipe_given{creds};
   std::unique_ptr<ClobOms> s(new ClobOms(std::move(cfg), std::move(signer), clock));
   ClobOmsConfig& c = s->cfg_;
   if (c.markets.empty()) return Err{std::string("oms.markets: empty (the oms needs at least one token to trade)")};
@@ -49,6 +59,13 @@ Result<std::unique_ptr<ClobOms>, std::string> ClobOms::create(ClobOmsConfig cfg,
 
   // API credentials: given (environment) or created/derived with an L1 signature at first run.
   ApiKeyText text;
+  struct WipeText {
+    ApiKeyText& t;
+    ~WipeText() {
+      wipe(t.secret);
+      wipe(t.passphrase);
+    }
+  } wipe_text{text};
   if (creds) {
     text = std::move(*creds);
   } else {
@@ -60,11 +77,7 @@ Result<std::unique_ptr<ClobOms>, std::string> ClobOms::create(ClobOmsConfig cfg,
     text.passphrase = std::move(k->passphrase);
   }
   auto made = ApiCredentials::make(text.api_key, text.secret, text.passphrase);
-  if (!made) {
-    wipe(text.secret);
-    wipe(text.passphrase);
-    return Err{"oms: API credentials: " + made.error().message};
-  }
+  if (!made) return Err{"oms: API credentials: " + made.error().message};
   s->creds_.emplace(std::move(*made));
 
   s->store_ = std::make_unique<SignedOrderStore>(c.signed_slots);
@@ -75,11 +88,7 @@ Result<std::unique_ptr<ClobOms>, std::string> ClobOms::create(ClobOmsConfig cfg,
 
   c.gateway.base_url = c.rest_url;
   auto gw = ClobGateway::create(s->loop_, &*s->tls_, c.gateway, *s->creds_, s->signer_.address(), clock, s->forward_);
-  if (!gw) {
-    wipe(text.secret);
-    wipe(text.passphrase);
-    return Err{"oms.rest_url = \"" + c.rest_url + "\": " + gw.error()};
-  }
+  if (!gw) return Err{"oms.rest_url = \"" + c.rest_url + "\": " + gw.error()};
   s->gateway_ = std::move(*gw);
 
   s->agent_ = std::make_unique<OmsAgent>(s->loop_, clock, recorder);
@@ -100,16 +109,10 @@ Result<std::unique_ptr<ClobOms>, std::string> ClobOms::create(ClobOmsConfig cfg,
     c.user.url = c.ws_url;
     auto ch = UserChannel::create(s->loop_, &*s->tls_, c.user, text.api_key, text.secret, text.passphrase,
                                   *s->logic_);
-    if (!ch) {
-      wipe(text.secret);
-      wipe(text.passphrase);
-      return Err{"oms.ws_url = \"" + c.ws_url + "\": " + ch.error()};
-    }
+    if (!ch) return Err{"oms.ws_url = \"" + c.ws_url + "\": " + ch.error()};
     s->user_ = std::move(*ch);
     s->user_->set_input_recorder(inputs);
   }
-  wipe(text.secret);
-  wipe(text.passphrase);
   return s;
 }
 

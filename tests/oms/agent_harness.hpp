@@ -24,7 +24,7 @@ struct AgentHarnessOptions {
   bool user_channel = true;
   std::uint32_t order_timeout_ms = 3'000;
   std::int64_t heartbeat_interval_ms = 100;
-  std::int64_t heartbeat_grace_ms = 300;
+  std::int64_t heartbeat_grace_ms = 2'000;
   std::int64_t reconcile_retry_ms = 200;
 };
 

@@ -23,7 +23,7 @@ inline constexpr const char* kLbToken = "217426331434639062905690501558262415330
 
 struct LoopbackVenueOptions {
   Price tick = Price::from_raw(10'000);
-  std::int64_t heartbeat_timeout_ms = 400;
+  std::int64_t heartbeat_timeout_ms = 3'000;  // generous: a loaded CI box must not lapse by accident
   std::int64_t collateral = 1'000'000'000;  // $1000
   std::uint32_t page_size = 0;              // /data/orders and /data/trades page size; 0 = one page
 };

@@ -95,7 +95,7 @@ TEST(OmsAgentE2E, VenueRejectionCarriesTheReasonCodeAndDoesNotStopTrading) {
 TEST(OmsAgentE2E, TimeoutIsUnknownBlocksTheMarketUntilReconciliationFindsTheOrder) {
   // The slow reconciliation query holds the query connection, heartbeats included: generous heartbeat limits.
   LoopbackVenueOptions vo;
-  vo.heartbeat_timeout_ms = 5'000;
+  vo.heartbeat_timeout_ms = 5'000;  // (above the 700 ms the query is held)
   LoopbackVenue v(vo);
   AgentHarnessOptions o;
   o.order_timeout_ms = 300;
@@ -174,8 +174,12 @@ TEST(OmsAgentE2E, ResendWithTheUserChannelOnIsNeverDoubleFilled) {
 }
 
 TEST(OmsAgentE2E, HeartbeatLapseMakesTheVenueCancelOurOrdersAndTheOmsStopsNewOnes) {
-  LoopbackVenue v;
-  AgentHarness h(v);
+  LoopbackVenueOptions vo;
+  vo.heartbeat_timeout_ms = 400;
+  LoopbackVenue v(vo);
+  AgentHarnessOptions o;
+  o.heartbeat_grace_ms = 300;
+  AgentHarness h(v, o);
   ASSERT_TRUE(h.ok()) << h.error();
   ASSERT_TRUE(h.ready());
   h.send(AgentHarness::order(12, Side::kBuy, kP50, kQ10));
