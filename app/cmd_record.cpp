@@ -4,7 +4,11 @@
 //
 // Config (TOML; a section present = that feed recorded):
 //   [record]            duration_s = 60 (0: until SIGINT/SIGTERM), ca_file = "" (extra trusted CA, e.g. the sim's)
-//   [record.polymarket] url = "wss://...", tokens = ["<token id>", ...]
+//   [record.polymarket] url = "wss://...", tokens = ["<token id>", ...]  (exactly these tokens), or without
+//                       `tokens`: follow the BTC Up/Down windows (feed::MarketRoller) with
+//                       series = ["5m","15m"], lookahead = 2, subscribe_lead_s = 60, unsubscribe_grace_s = 30,
+//                       gamma_url = "https://gamma-api.polymarket.com", rest_url = "https://clob.polymarket.com",
+//                       resync = true, hash_check = "diagnostic" (off|diagnostic|enforce)
 //   [record.binance]    ws_base, rest_base, symbols = ["btcusdt"], streams = ["bookTicker","depth@100ms",...]
 //   [record.rtds]       url = "wss://ws-live-data.polymarket.com"
 #include <array>
@@ -22,7 +26,11 @@
 #include "core/net/io_loop.hpp"
 #include "core/net/tls_context.hpp"
 #include "feed/binance_session.hpp"
+#include "core/channel.hpp"
+#include "core/msg/envelope.hpp"
 #include "feed/book_set.hpp"
+#include "feed/feed_agent.hpp"
+#include "feed/market_roller.hpp"
 #include "feed/polymarket_market_session.hpp"
 #include "feed/ref_price_session.hpp"
 #include "journal/journal_recorder.hpp"
@@ -98,9 +106,62 @@ int run_record(const RecordArgs& args) {
   const auto rt = rec["rtds"];
   const std::vector<std::string> tokens = strings(pm["tokens"], "record.polymarket.tokens", ok);
   if (!ok) return 2;
-  if (pm && tokens.empty()) {
-    std::fprintf(stderr, "polybot record: record.polymarket.tokens is empty\n");
+  if (pm && pm["tokens"] && tokens.empty()) {
+    std::fprintf(stderr, "polybot record: record.polymarket.tokens is empty (give token ids, or remove the key to "
+                         "follow the BTC Up/Down windows)\n");
     return 2;
+  }
+  // Without token ids the roller discovers and follows the current and next windows of each series.
+  const bool follow = pm && !pm["tokens"];
+  feed::MarketRollerConfig roll;
+  if (follow) {
+    roll.intervals.clear();
+    std::vector<std::string> series = strings(pm["series"], "record.polymarket.series", ok);
+    if (!ok) return 2;
+    if (series.empty()) series = {"5m", "15m"};
+    for (const auto& x : series) {
+      if (x == "5m") {
+        roll.intervals.push_back(300);
+      } else if (x == "15m") {
+        roll.intervals.push_back(900);
+      } else {
+        std::fprintf(stderr, "polybot record: record.polymarket.series: \"%s\" is not 5m or 15m\n", x.c_str());
+        return 2;
+      }
+    }
+    const auto count = [&](const char* key, std::uint32_t& out, std::int64_t lo, std::int64_t hi) {
+      const auto v = pm[key].value<std::int64_t>();
+      if (!pm[key]) return true;
+      if (!v || *v < lo || *v > hi) {
+        std::fprintf(stderr, "polybot record: record.polymarket.%s must be an integer in [%lld, %lld]\n", key,
+                     static_cast<long long>(lo), static_cast<long long>(hi));
+        return false;
+      }
+      out = static_cast<std::uint32_t>(*v);
+      return true;
+    };
+    if (!count("lookahead", roll.lookahead, 0, 16) || !count("subscribe_lead_s", roll.subscribe_lead_s, 0, 3600) ||
+        !count("unsubscribe_grace_s", roll.unsubscribe_grace_s, 0, 3600)) {
+      return 2;
+    }
+    roll.gamma.base_url = pm["gamma_url"].value_or(roll.gamma.base_url);
+    roll.resync.rest_base_url = pm["rest_url"].value_or(roll.resync.rest_base_url);
+    roll.resync.enabled = pm["resync"].value_or(true);
+    const std::string hash = pm["hash_check"].value_or(std::string("diagnostic"));
+    if (hash == "off") {
+      roll.resync.hash = feed::HashCheckMode::kOff;
+    } else if (hash == "diagnostic") {
+      roll.resync.hash = feed::HashCheckMode::kDiagnostic;
+    } else if (hash == "enforce") {
+      roll.resync.hash = feed::HashCheckMode::kEnforce;
+    } else {
+      std::fprintf(stderr, "polybot record: record.polymarket.hash_check: \"%s\" is not off, diagnostic or enforce\n",
+                   hash.c_str());
+      return 2;
+    }
+    roll.log = [](std::string_view line) {
+      std::fprintf(stderr, "polybot record: %.*s\n", static_cast<int>(line.size()), line.data());
+    };
   }
   if (!pm && !bn && !rt) {
     std::fprintf(stderr, "polybot record: nothing to record: add [record.polymarket], [record.binance] or "
@@ -127,7 +188,11 @@ int run_record(const RecordArgs& args) {
   net::IoLoop loop;
   feed::InstrumentTable tokens_table(4096), symbols_table(256);
   for (const auto& t : tokens) tokens_table.add(t);
-  feed::BookSet books;
+  feed::BookSet books([&] {
+    feed::BookSetConfig c;
+    c.rest_hash = roll.resync.hash;
+    return c;
+  }());
   for (const auto& t : tokens) books.prepare_book(tokens_table.find(t));
   feed::PolymarketParser pm_parser(tokens_table);
   feed::BinanceParser bn_parser(symbols_table);
@@ -149,6 +214,25 @@ int run_record(const RecordArgs& args) {
     pm_session = std::move(*s);
     pm_session->subscribe(tokens);
     pm_session->start();
+  }
+  // Follow mode: the feed agent (silence rule, books' validity; its BookTops/Timers are discarded here) and the
+  // roller, polled from this loop.
+  Channel<Envelope> tops(4096);
+  Channel<Envelope>::Consumer tops_rx = tops.consumer();
+  std::unique_ptr<feed::FeedAgent> agent;
+  std::unique_ptr<feed::MarketRoller> roller;
+  if (follow) {
+    agent = std::make_unique<feed::FeedAgent>(nullptr, books, clock, tops.producer());
+    auto r = feed::MarketRoller::create(loop, &*tls, clock, roll, tokens_table, books, pm_parser, *pm_session, *agent,
+                                        &raw);
+    if (!r) {
+      std::fprintf(stderr, "polybot record: record.polymarket.gamma_url \"%s\" / rest_url \"%s\" are not usable\n",
+                   roll.gamma.base_url.c_str(), roll.resync.rest_base_url.c_str());
+      return 2;
+    }
+    roller = std::move(*r);
+    agent->on_start();
+    roller->on_start();
   }
   if (bn) {
     feed::BinanceSessionConfig c;
@@ -185,7 +269,24 @@ int run_record(const RecordArgs& args) {
   while (!g_stop.load() && (end_ms == 0 || net::io_loop_now_ms() < end_ms)) {
     loop.run_for_ms(10);
     if (bn_session) bn_session->poll_resync();
+    if (roller) {
+      agent->do_work();
+      roller->do_work();
+      Envelope e;
+      while (tops_rx.try_pop(e)) {
+      }
+    }
   }
+  if (roller) {
+    const auto& c = roller->counters();
+    std::fprintf(stderr,
+                 "polybot record: windows found %llu, missed %llu, subscribed %llu, unsubscribed %llu; /book resyncs "
+                 "%llu applied of %llu\n",
+                 static_cast<unsigned long long>(c.found), static_cast<unsigned long long>(c.missed),
+                 static_cast<unsigned long long>(c.subscribed), static_cast<unsigned long long>(c.unsubscribed),
+                 static_cast<unsigned long long>(c.resync_applied), static_cast<unsigned long long>(c.resync_requests));
+  }
+  roller.reset();
   if (pm_session) pm_session->stop();
   if (bn_session) bn_session->stop();
   if (rt_session) rt_session->stop();
