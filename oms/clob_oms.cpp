@@ -102,6 +102,17 @@ Result<std::unique_ptr<ClobOms>, std::string> ClobOms::create(ClobOmsConfig cfg,
                                          *s->agent_);
   s->logic_->set_input_recorder(inputs);
   s->forward_.logic = s->logic_.get();
+  for (const OmsPresignTarget& t : c.presign) {
+    if (s->dir_.find(t.instrument) == nullptr) {
+      return Err{"oms.presign: instrument " + std::to_string(t.instrument.value) + " is not in oms.markets"};
+    }
+    const auto n = static_cast<std::uint32_t>(t.prices.size());
+    if (t.amount_raw > 0) {
+      s->logic_->set_presign_market_targets(t.instrument, t.side, t.prices.data(), n, t.amount_raw, t.type);
+    } else {
+      s->logic_->set_presign_targets(t.instrument, t.side, t.prices.data(), n, t.size, t.type, t.post_only);
+    }
+  }
   s->agent_->set_drain_timeout_ms(c.drain_timeout_ms);
   s->agent_->set_start_timeout_ms(c.start_timeout_ms);
 

@@ -40,6 +40,18 @@ struct OmsMarket {
   bool neg_risk = false;
 };
 
+// Orders to keep pre-signed for one token (OmsLogic::set_presign_targets / set_presign_market_targets): one per
+// price; a request matching one exactly goes out without waiting for a signature.
+struct OmsPresignTarget {
+  InstrumentId instrument{};
+  ::polybot::Side side = ::polybot::Side::kBuy;
+  ::polybot::OrderType type = ::polybot::OrderType::kGtc;
+  bool post_only = false;
+  std::vector<Price> prices;
+  Qty size;                    // limit orders (GTC/GTD/FOK/FAK by size)
+  std::int64_t amount_raw = 0; // > 0: market orders (FOK/FAK) for this pUSD amount (BUY) / shares (SELL)
+};
+
 struct ClobOmsConfig {
   std::string rest_url = "https://clob.polymarket.com";
   std::string ws_url = "wss://ws-subscriptions-clob.polymarket.com/ws/user";
@@ -54,6 +66,7 @@ struct ClobOmsConfig {
   OmsConfig oms;               // api_key is taken from the credentials
   std::uint32_t signed_slots = 256;
   std::vector<OmsMarket> markets;
+  std::vector<OmsPresignTarget> presign;
   std::uint64_t l1_nonce = 0;
   int startup_timeout_ms = 10'000;
   std::int64_t drain_timeout_ms = 5'000;  // after the upstream is done: how long to wait for answers

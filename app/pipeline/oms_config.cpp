@@ -127,7 +127,7 @@ bool parse_oms_config(const toml::table& root, std::string_view origin, const st
                 "signature_type", "funder", "chain_id", "order_timeout_ms", "heartbeats", "heartbeat_interval_ms",
                 "heartbeat_grace_ms", "heartbeat_path", "user_channel", "presign_max_age_ms", "signed_slots",
                 "max_orders", "send_window_ms", "reconcile_on_start", "cancel_strays", "drain_timeout_ms",
-                "start_timeout_ms", "market_rounding", "l1_nonce", "simulator", "markets"})) {
+                "start_timeout_ms", "market_rounding", "l1_nonce", "simulator", "markets", "presign"})) {
     return false;
   }
   std::string mode = "counting";
@@ -261,6 +261,50 @@ bool parse_oms_config(const toml::table& root, std::string_view origin, const st
         return c.fail(mp + "tick", quote(om.tick.to_string()), "expected 0.1, 0.01, 0.005, 0.0025, 0.001 or 0.0001");
       }
       out.clob.markets.push_back(std::move(om));
+    }
+  }
+  if (const toml::node* pn = t->get("presign")) {
+    const toml::array* arr = pn->as_array();
+    if (arr == nullptr) return c.fail("oms.presign", show(*pn), "expected an array of tables ([[oms.presign]])");
+    for (std::size_t i = 0; i < arr->size(); ++i) {
+      const toml::table* m = (*arr)[i].as_table();
+      const std::string pp = "oms.presign[" + std::to_string(i) + "].";
+      if (m == nullptr) return c.fail("oms.presign[" + std::to_string(i) + "]", show((*arr)[i]), "expected a table");
+      if (!c.known(*m, pp, {"instrument", "side", "order_type", "post_only", "prices", "size", "amount"})) return false;
+      oms::OmsPresignTarget pt;
+      long long inst = 1;
+      std::string side = "buy", type = "GTC";
+      Usdc amount;
+      if (!c.integer(*m, pp, "instrument", 0, oms::MarketDirectory::kMaxTokens - 1, inst) ||
+          !c.choice(*m, pp, "side", {"buy", "sell"}, side) ||
+          !c.choice(*m, pp, "order_type", {"GTC", "FOK", "FAK"}, type) || !c.boolean(*m, pp, "post_only", pt.post_only) ||
+          !c.fixed(*m, pp, "size", pt.size) || !c.fixed(*m, pp, "amount", amount)) {
+        return false;
+      }
+      pt.instrument = InstrumentId{static_cast<std::uint32_t>(inst)};
+      pt.side = side == "sell" ? Side::kSell : Side::kBuy;
+      pt.type = type == "FOK" ? OrderType::kFok : type == "FAK" ? OrderType::kFak : OrderType::kGtc;
+      pt.amount_raw = amount.raw;
+      const auto* prices = m->get_as<toml::array>("prices");
+      if (prices == nullptr || prices->empty() || prices->size() > 32) {
+        return c.fail(pp + "prices", "[]", "expected 1 to 32 decimal strings like [\"0.55\"]");
+      }
+      for (const auto& pv : *prices) {
+        const auto str = pv.value_exact<std::string>();
+        if (!str) return c.fail(pp + "prices", show(pv), "expected a price string strictly inside (0, 1)");
+        const auto pr = Price::parse(*str);
+        if (!pr || pr->raw <= 0 || *pr >= kPriceOne) {
+          return c.fail(pp + "prices", show(pv), "expected a price string strictly inside (0, 1)");
+        }
+        pt.prices.push_back(*pr);
+      }
+      if ((pt.amount_raw > 0) == (pt.size.raw > 0)) {
+        return c.fail(pp + "amount", quote(amount.to_string()), "give exactly one of amount (market orders) or size");
+      }
+      if (pt.amount_raw > 0 && pt.type == OrderType::kGtc) {
+        return c.fail(pp + "order_type", "\"GTC\"", "an amount-sized (market) order is FOK or FAK");
+      }
+      out.clob.presign.push_back(std::move(pt));
     }
   }
   if (out.mode == OmsMode::kClob && out.clob.markets.empty()) {

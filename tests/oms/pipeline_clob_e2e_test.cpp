@@ -58,6 +58,9 @@ TEST(PipelineClob, KlinesThroughSignalAndRiskBecomeOrdersTheVenueVerifiesAndAcce
   EXPECT_EQ(o.rejected, v.orders_rejected);  // FOK not filled once the simulated liquidity is gone
   EXPECT_EQ(o.fills, v.trades);
   EXPECT_EQ(o.refused, 0u);
+  EXPECT_GE(o.presign_hits, 1u);  // [[oms.presign]]: the $5 FOK at 0.55 was waiting, signed, HMACs included
+  EXPECT_EQ(o.presign_hits + o.signed_async, o.submitted);
+  EXPECT_GE(r.clob_summary.gateway.l2_precomputed, o.presign_hits);
   EXPECT_GE(o.reconciliations, 1u);
   EXPECT_GE(r.clob_summary.gateway.heartbeats_sent, 1u);
   EXPECT_EQ(r.dropped, 0u);
@@ -135,7 +138,7 @@ TEST(PipelineClob, TheOmsVenueInputsAreJournaledAsRawRecordsOfTheOmsStream) {
     }
   }
   EXPECT_EQ(consumed, approved);
-  EXPECT_EQ(by_kind[static_cast<int>(oms::OmsInputKind::kSignDone)], approved);     // every signature back
+  EXPECT_GE(by_kind[static_cast<int>(oms::OmsInputKind::kSignDone)], 1u);  // signatures back (orders, pre-signs)
   EXPECT_EQ(by_kind[static_cast<int>(oms::OmsInputKind::kOrderAnswer)], approved);  // every POST /order answer
   EXPECT_GE(by_kind[static_cast<int>(oms::OmsInputKind::kHeartbeat)], 1u);
   EXPECT_GE(by_kind[static_cast<int>(oms::OmsInputKind::kQueryAnswer)], 2u);  // start-up reconciliation
@@ -182,6 +185,14 @@ TEST(OmsConfig, ErrorsNameTheKeyAndTheValue) {
                 .find("oms.markets[0].colour"),
             std::string::npos);
   EXPECT_NE(parse_error("[oms]\nprivate_key = \"0xabc\"\n").find("oms.private_key"), std::string::npos);
+  EXPECT_NE(parse_error("[oms]\nmode = \"clob\"\n" + std::string(kMarket) +
+                        "[[oms.presign]]\nprices = [\"0.55\"]\namount = \"5\"\n")
+                .find("oms.presign[0].order_type = \"GTC\""),
+            std::string::npos);
+  EXPECT_NE(parse_error("[oms]\nmode = \"clob\"\n" + std::string(kMarket) +
+                        "[[oms.presign]]\nprices = [\"1.5\"]\nsize = \"5\"\n")
+                .find("oms.presign[0].prices = \"1.5\""),
+            std::string::npos);
   EXPECT_EQ(parse_error("[oms]\nmode = \"clob\"\n" + std::string(kMarket)), "");
 }
 
