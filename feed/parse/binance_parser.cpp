@@ -17,17 +17,6 @@ namespace {
 constexpr int kPx = UsdPrice::kDecimals;
 constexpr int kQ = BtcQty::kDecimals;
 
-MsgHeader header(MsgType type, InstrumentId id, std::int64_t ts_ms, std::int64_t recv_ns) noexcept {
-  MsgHeader h;
-  h.type = type;
-  h.producer = Stage::kFeed;
-  h.instrument = id;
-  h.ts_exch = ts_ms * detail::kNsPerMs;
-  h.ts_recv = recv_ns;
-  h.ts_origin = recv_ns;
-  return h;
-}
-
 FrameKind frame_kind_of(int k) noexcept {
   switch (k) {
     case 1: return FrameKind::kBookTicker;
@@ -154,7 +143,7 @@ ParseStatus BinanceParser::parse_kline_object(od::value& kv, InstrumentId symbol
     }
   }
   if ((have & 127u) != 127u) return ParseStatus::kMissingField;
-  m.hdr = header(MsgType::kKline, symbol, event_ms, recv_ns);
+  m.hdr = detail::msg_header(MsgType::kKline, symbol, event_ms, recv_ns);
   m.venue = Venue::kBinance;
   sink.on_kline(m);
   return ParseStatus::kOk;
@@ -201,7 +190,7 @@ ParseStatus BinanceParser::parse_data(StreamKind kind, InstrumentId symbol, od::
       }
       if (have != 31u) return ParseStatus::kMissingField;
       const std::int64_t ts = t.hdr.ts_exch;
-      t.hdr = header(MsgType::kBtcTick, symbol, 0, recv_ns);
+      t.hdr = detail::msg_header(MsgType::kBtcTick, symbol, 0, recv_ns);
       t.hdr.ts_exch = ts;
       t.venue = Venue::kBinance;
       sink.on_btc_tick(t);
@@ -239,7 +228,7 @@ ParseStatus BinanceParser::parse_data(StreamKind kind, InstrumentId symbol, od::
         }
       }
       if (have != 31u) return ParseStatus::kMissingField;
-      t.hdr = header(MsgType::kTrade, symbol, trade_ms, recv_ns);
+      t.hdr = detail::msg_header(MsgType::kTrade, symbol, trade_ms, recv_ns);
       t.venue = Venue::kBinance;
       sink.on_trade(t);
       return ParseStatus::kOk;
@@ -337,10 +326,9 @@ ParseStatus BinanceParser::parse(std::string_view frame, std::int64_t recv_ns, M
     stats_.count(FrameKind::kNonJson, ParseStatus::kIgnored);
     return ParseStatus::kIgnored;
   }
-  const char* data = input_.load(frame);
   od::document doc;
   od::object obj;
-  if (parser_.iterate(data, frame.size(), input_.capacity()).get(doc) || doc.get_object().get(obj)) {
+  if (!detail::start_document(parser_, input_, frame, doc) || doc.get_object().get(obj)) {
     stats_.count(FrameKind::kUnknown, ParseStatus::kMalformed);
     return ParseStatus::kMalformed;
   }
@@ -384,10 +372,9 @@ ParseStatus BinanceParser::parse_rest_depth(std::string_view body, InstrumentId 
                                             MarketSink& sink) noexcept {
   ++stats_.frames;
   stats_.bytes += body.size();
-  const char* data = input_.load(body);
   od::document doc;
   od::object obj;
-  if (detail::first_byte(body) != '{' || parser_.iterate(data, body.size(), input_.capacity()).get(doc) ||
+  if (detail::first_byte(body) != '{' || !detail::start_document(parser_, input_, body, doc) ||
       doc.get_object().get(obj)) {
     stats_.count(FrameKind::kRestDepth, ParseStatus::kMalformed);
     return ParseStatus::kMalformed;
@@ -433,10 +420,9 @@ ParseStatus BinanceParser::parse_rest_klines(std::string_view body, InstrumentId
                                              std::int64_t recv_ns, MarketSink& sink) noexcept {
   ++stats_.frames;
   stats_.bytes += body.size();
-  const char* data = input_.load(body);
   od::document doc;
   od::array rows;
-  if (detail::first_byte(body) != '[' || parser_.iterate(data, body.size(), input_.capacity()).get(doc) ||
+  if (detail::first_byte(body) != '[' || !detail::start_document(parser_, input_, body, doc) ||
       doc.get_array().get(rows)) {
     stats_.count(FrameKind::kRestKlines, ParseStatus::kMalformed);
     return ParseStatus::kMalformed;
@@ -480,7 +466,7 @@ ParseStatus BinanceParser::parse_rest_klines(std::string_view body, InstrumentId
     }
     m.closed = m.close_time_ms < now_ms ? 1 : 0;
     m.venue = Venue::kBinance;
-    m.hdr = header(MsgType::kKline, symbol, m.close_time_ms, recv_ns);
+    m.hdr = detail::msg_header(MsgType::kKline, symbol, m.close_time_ms, recv_ns);
     sink.on_kline(m);
   }
   stats_.count(FrameKind::kRestKlines, ParseStatus::kOk);

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/decimal.hpp"
+#include "core/msg/header.hpp"
 
 namespace polybot::feed::detail {
 
@@ -31,6 +32,13 @@ class PaddedBuffer {
  private:
   std::vector<char> buf_;
 };
+
+// Copies frame into the padded buffer and runs stage 1 over it; false when simdjson rejects it.
+inline bool start_document(od::parser& parser, PaddedBuffer& input, std::string_view frame,
+                           od::document& doc) noexcept {
+  const char* data = input.load(frame);
+  return !parser.iterate(data, frame.size(), input.capacity()).get(doc);
+}
 
 // First non-space byte, or 0.
 inline char first_byte(std::string_view s) noexcept {
@@ -262,5 +270,17 @@ inline bool uint_from_token(od::value& v, std::string_view t, std::uint64_t& out
 inline bool read_uint(od::value& v, std::uint64_t& out) noexcept { return uint_from_token(v, token(v), out); }
 
 inline constexpr std::int64_t kNsPerMs = 1'000'000;
+
+// The header of a message the feed produces from a venue event at ts_ms (venue clock) received at recv_ns.
+inline MsgHeader msg_header(MsgType type, InstrumentId id, std::int64_t ts_ms, std::int64_t recv_ns) noexcept {
+  MsgHeader h;
+  h.type = type;
+  h.producer = Stage::kFeed;
+  h.instrument = id;
+  h.ts_exch = ts_ms * kNsPerMs;
+  h.ts_recv = recv_ns;
+  h.ts_origin = recv_ns;
+  return h;
+}
 
 }  // namespace polybot::feed::detail

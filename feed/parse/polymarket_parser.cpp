@@ -60,17 +60,6 @@ bool read_string_pair(od::value& v, std::string_view (&out)[2]) noexcept {
   return true;
 }
 
-MsgHeader header(MsgType type, InstrumentId id, std::int64_t ts_ms, std::int64_t recv_ns) noexcept {
-  MsgHeader h;
-  h.type = type;
-  h.producer = Stage::kFeed;
-  h.instrument = id;
-  h.ts_exch = ts_ms * detail::kNsPerMs;
-  h.ts_recv = recv_ns;
-  h.ts_origin = recv_ns;
-  return h;
-}
-
 }  // namespace
 
 InstrumentId PolymarketParser::resolve(std::string_view key) noexcept {
@@ -261,7 +250,7 @@ ParseStatus PolymarketParser::emit_book(const Event& e, std::int64_t recv_ns, Ma
   const InstrumentId id = resolve(e.asset_id);
   if (!id.valid()) return ParseStatus::kUnknownInstrument;
   BookSnapshot snap;
-  snap.hdr = header(MsgType::kBookSnapshot, id, e.ts_ms, recv_ns);
+  snap.hdr = detail::msg_header(MsgType::kBookSnapshot, id, e.ts_ms, recv_ns);
   snap.bid_levels = static_cast<std::uint32_t>(e.n_bids);
   snap.ask_levels = static_cast<std::uint32_t>(e.n_asks);
   snap.hash_prefix = hash_prefix(e.hash);
@@ -271,7 +260,7 @@ ParseStatus PolymarketParser::emit_book(const Event& e, std::int64_t recv_ns, Ma
   snap.phase = SnapshotPhase::kBegin;
   sink.on_book_snapshot(snap);
   BookLevel lvl;
-  lvl.hdr = header(MsgType::kBookLevel, id, e.ts_ms, recv_ns);
+  lvl.hdr = detail::msg_header(MsgType::kBookLevel, id, e.ts_ms, recv_ns);
   lvl.hdr.flags = msg_flag::kSnapshot;
   lvl.venue = Venue::kPolymarket;
   lvl.side = BookSide::kBid;
@@ -301,7 +290,7 @@ ParseStatus PolymarketParser::emit_changes(const Event& e, std::int64_t recv_ns,
     if (!e.has_price || !e.has_size || !e.has_side || e.asset_id.empty()) return ParseStatus::kMissingField;
     const InstrumentId id = resolve(e.asset_id);
     if (!id.valid()) return ParseStatus::kUnknownInstrument;
-    lvl.hdr = header(MsgType::kBookLevel, id, e.ts_ms, recv_ns);
+    lvl.hdr = detail::msg_header(MsgType::kBookLevel, id, e.ts_ms, recv_ns);
     lvl.hdr.flags = msg_flag::kLast;
     lvl.price = Price::from_raw(e.price);
     lvl.size = Qty::from_raw(e.size);
@@ -324,7 +313,7 @@ ParseStatus PolymarketParser::emit_changes(const Event& e, std::int64_t recv_ns,
       ++unknown;
       continue;
     }
-    lvl.hdr = header(MsgType::kBookLevel, id, e.ts_ms, recv_ns);
+    lvl.hdr = detail::msg_header(MsgType::kBookLevel, id, e.ts_ms, recv_ns);
     if (i + 1 == e.n_changes) lvl.hdr.flags = msg_flag::kLast;
     lvl.price = Price::from_raw(c.price);
     lvl.size = Qty::from_raw(c.size);
@@ -367,7 +356,7 @@ ParseStatus PolymarketParser::parse_event(od::object& obj, std::int64_t recv_ns,
       const InstrumentId id = resolve(e.asset_id);
       if (!id.valid()) return ParseStatus::kUnknownInstrument;
       Trade t;
-      t.hdr = header(MsgType::kTrade, id, e.ts_ms, recv_ns);
+      t.hdr = detail::msg_header(MsgType::kTrade, id, e.ts_ms, recv_ns);
       t.price_raw = e.price;
       t.size_raw = e.size;
       t.fee_rate_bps = Usdc::from_raw(e.fee_rate_bps);
@@ -381,7 +370,7 @@ ParseStatus PolymarketParser::parse_event(od::object& obj, std::int64_t recv_ns,
       const InstrumentId id = resolve(e.asset_id);
       if (!id.valid()) return ParseStatus::kUnknownInstrument;
       TickSizeChange m;
-      m.hdr = header(MsgType::kTickSizeChange, id, e.ts_ms, recv_ns);
+      m.hdr = detail::msg_header(MsgType::kTickSizeChange, id, e.ts_ms, recv_ns);
       m.old_tick = Price::from_raw(e.old_tick);
       m.new_tick = Price::from_raw(e.new_tick);
       sink.on_tick_size_change(m);
@@ -399,7 +388,7 @@ ParseStatus PolymarketParser::parse_event(od::object& obj, std::int64_t recv_ns,
     case FrameKind::kNewMarket:
     case FrameKind::kMarketResolved: {
       MarketStatus m;
-      m.hdr = header(MsgType::kMarketStatus, InstrumentId{}, e.ts_ms, recv_ns);
+      m.hdr = detail::msg_header(MsgType::kMarketStatus, InstrumentId{}, e.ts_ms, recv_ns);
       m.kind = kind == FrameKind::kNewMarket ? MarketStatusKind::kNew : MarketStatusKind::kResolved;
       m.up_token = tokens_.find(e.tokens[0]);
       m.down_token = tokens_.find(e.tokens[1]);
@@ -433,9 +422,8 @@ ParseStatus PolymarketParser::parse(std::string_view frame, std::int64_t recv_ns
     stats_.count(FrameKind::kNonJson, ParseStatus::kIgnored);
     return ParseStatus::kIgnored;
   }
-  const char* data = input_.load(frame);
   od::document doc;
-  if (parser_.iterate(data, frame.size(), input_.capacity()).get(doc)) {
+  if (!detail::start_document(parser_, input_, frame, doc)) {
     stats_.count(FrameKind::kUnknown, ParseStatus::kMalformed);
     return ParseStatus::kMalformed;
   }
@@ -482,9 +470,8 @@ ParseStatus PolymarketParser::parse_rest_book(std::string_view body, std::int64_
     stats_.count(FrameKind::kRestBook, ParseStatus::kMalformed);
     return ParseStatus::kMalformed;
   }
-  const char* data = input_.load(body);
   od::document doc;
-  if (parser_.iterate(data, body.size(), input_.capacity()).get(doc)) {
+  if (!detail::start_document(parser_, input_, body, doc)) {
     stats_.count(FrameKind::kRestBook, ParseStatus::kMalformed);
     return ParseStatus::kMalformed;
   }

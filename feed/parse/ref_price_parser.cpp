@@ -131,10 +131,9 @@ ParseStatus RefPriceParser::parse(std::string_view frame, std::int64_t recv_ns, 
     stats_.count(FrameKind::kNonJson, ParseStatus::kIgnored);
     return ParseStatus::kIgnored;
   }
-  const char* data = input_.load(frame);
   od::document doc;
   od::object obj;
-  if (parser_.iterate(data, frame.size(), input_.capacity()).get(doc) || doc.get_object().get(obj)) {
+  if (!detail::start_document(parser_, input_, frame, doc) || doc.get_object().get(obj)) {
     stats_.count(FrameKind::kUnknown, ParseStatus::kMalformed);
     return ParseStatus::kMalformed;
   }
