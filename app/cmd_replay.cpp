@@ -88,7 +88,16 @@ int run_replay(const ReplayOptions& o) {
       for (const auto& s : v.streams) {
         if (s.stream == name) ok = s.faults.empty();
       }
-      std::fprintf(stdout, "%-7s source stage: nothing to re-run; stream %s\n", name, ok ? "verified" : "HAS FAULTS");
+      if (stage == Stage::kOms && cfg->oms.mode == OmsMode::kClob) {
+        // The live oms journals its venue answers as inputs, but no replay driver feeds them back yet: say so
+        // rather than call the stage verified (docs/OMS.md, journal/replay status).
+        std::fprintf(stdout,
+                     "%-7s live venue stage: NOT re-run (its venue inputs are journaled; re-running the live oms is "
+                     "not supported yet); stream integrity %s\n",
+                     name, ok ? "verified" : "HAS FAULTS");
+      } else {
+        std::fprintf(stdout, "%-7s source stage: nothing to re-run; stream %s\n", name, ok ? "verified" : "HAS FAULTS");
+      }
       all_ok = all_ok && ok;
       continue;
     }
