@@ -322,7 +322,9 @@ TEST(JournalInput, RealMarketChannelAndBinanceFramesBecomeBookAndTickEvents) {
     EXPECT_EQ(a.bid, b.bid) << i;
     EXPECT_EQ(a.ask, b.ask) << i;
     EXPECT_EQ(a.bid_qty, b.bid_qty) << i;
-    if (a.kind == BinanceEvent::Kind::kBookTicker) EXPECT_EQ(a.ask_qty, b.ask_qty) << i;
+    if (a.kind == BinanceEvent::Kind::kBookTicker) {
+      EXPECT_EQ(a.ask_qty, b.ask_qty) << i;
+    }
     EXPECT_EQ(a.id, b.id) << i;
     if (a.kind == BinanceEvent::Kind::kTrade) {
       EXPECT_EQ(a.buyer_is_maker, b.buyer_is_maker) << i;
