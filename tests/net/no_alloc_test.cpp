@@ -2,42 +2,8 @@
 // traffic after warm-up. The server runs on its own thread and is not counted.
 #include <gtest/gtest.h>
 
-#include <cstdlib>
-#include <new>
-
 #include "tests/net/net_test_support.hpp"
-
-namespace {
-thread_local bool t_counting = false;
-thread_local std::size_t t_allocations = 0;
-
-void* counted_alloc(std::size_t n) {
-  if (t_counting) ++t_allocations;
-  void* p = std::malloc(n == 0 ? 1 : n);
-  if (p == nullptr) throw std::bad_alloc();
-  return p;
-}
-void* counted_aligned(std::size_t n, std::align_val_t a) {
-  if (t_counting) ++t_allocations;
-  const auto al = static_cast<std::size_t>(a);
-  void* p = std::aligned_alloc(al, (n + al - 1) / al * al);
-  if (p == nullptr) throw std::bad_alloc();
-  return p;
-}
-}  // namespace
-
-void* operator new(std::size_t n) { return counted_alloc(n); }
-void* operator new[](std::size_t n) { return counted_alloc(n); }
-void* operator new(std::size_t n, std::align_val_t a) { return counted_aligned(n, a); }
-void* operator new[](std::size_t n, std::align_val_t a) { return counted_aligned(n, a); }
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete[](void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }
-void operator delete[](void* p, std::size_t) noexcept { std::free(p); }
-void operator delete(void* p, std::align_val_t) noexcept { std::free(p); }
-void operator delete[](void* p, std::align_val_t) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t, std::align_val_t) noexcept { std::free(p); }
-void operator delete[](void* p, std::size_t, std::align_val_t) noexcept { std::free(p); }
+#include "tests/support/alloc_counter.hpp"
 
 namespace polybot::net {
 namespace {
