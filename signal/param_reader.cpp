@@ -4,8 +4,7 @@
 
 namespace polybot::signal {
 
-namespace {
-std::string show(const toml::node& n) {
+std::string show_toml_value(const toml::node& n) {
   if (auto s = n.value_exact<std::string>()) return "\"" + *s + "\"";
   if (auto i = n.value_exact<long long>()) return std::to_string(*i);
   if (auto d = n.value_exact<double>()) {
@@ -18,6 +17,8 @@ std::string show(const toml::node& n) {
   if (n.is_table()) return "{...}";
   return "<value>";
 }
+
+namespace {
 std::string num(double d) {
   std::ostringstream ss;
   ss << d;
@@ -38,7 +39,7 @@ void ParamReader::integer(const char* key, long long lo, long long hi, long long
   const toml::node* n = get(key);
   if (n == nullptr) return;
   const auto v = n->value_exact<long long>();
-  if (!v) return fail(full(key), "= " + show(*n) + ": expected an integer");
+  if (!v) return fail(full(key), "= " + show_toml_value(*n) + ": expected an integer");
   if (*v < lo || *v > hi)
     return fail(full(key), "= " + std::to_string(*v) + ": out of range [" + std::to_string(lo) + ", " +
                                std::to_string(hi) + "]");
@@ -49,9 +50,9 @@ void ParamReader::real(const char* key, double lo, double hi, double& out) {
   const toml::node* n = get(key);
   if (n == nullptr) return;
   const auto v = n->value<double>();  // integers accepted
-  if (!v || !(n->is_floating_point() || n->is_integer())) return fail(full(key), "= " + show(*n) + ": expected a number");
+  if (!v || !(n->is_floating_point() || n->is_integer())) return fail(full(key), "= " + show_toml_value(*n) + ": expected a number");
   if (!(*v >= lo && *v <= hi))
-    return fail(full(key), "= " + show(*n) + ": out of range [" + num(lo) + ", " + num(hi) + "]");
+    return fail(full(key), "= " + show_toml_value(*n) + ": out of range [" + num(lo) + ", " + num(hi) + "]");
   out = *v;
 }
 
@@ -59,7 +60,7 @@ void ParamReader::boolean(const char* key, bool& out) {
   const toml::node* n = get(key);
   if (n == nullptr) return;
   const auto v = n->value_exact<bool>();
-  if (!v) return fail(full(key), "= " + show(*n) + ": expected true or false");
+  if (!v) return fail(full(key), "= " + show_toml_value(*n) + ": expected true or false");
   out = *v;
 }
 
@@ -70,7 +71,7 @@ void ParamReader::fixed(const char* key, FixedT lo, FixedT hi, FixedT& out) {
   std::string text;
   if (auto s = n->value_exact<std::string>()) text = *s;
   else if (auto i = n->value_exact<long long>()) text = std::to_string(*i);
-  else return fail(full(key), "= " + show(*n) + ": expected a decimal string like \"0.55\"");
+  else return fail(full(key), "= " + show_toml_value(*n) + ": expected a decimal string like \"0.55\"");
   auto r = FixedT::parse(text);
   if (!r) return fail(full(key), "= \"" + text + "\": " + r.error().message());
   if (*r < lo || *r > hi)
@@ -95,14 +96,14 @@ void ParamReader::choice(const char* key, std::initializer_list<const char*> cho
     }
     list += (i++ ? ", \"" : "\"") + std::string(c) + "\"";
   }
-  fail(full(key), "= " + show(*n) + ": expected one of " + list);
+  fail(full(key), "= " + show_toml_value(*n) + ": expected one of " + list);
 }
 
 std::optional<StrategyConfigError> ParamReader::finish() {
   if (err_) return err_;
   for (const auto& [k, v] : t_) {
     const std::string key(k.str());
-    if (seen_.count(key) == 0) return StrategyConfigError{prefix_ + key, "= " + show(v) + ": unknown key"};
+    if (seen_.count(key) == 0) return StrategyConfigError{prefix_ + key, "= " + show_toml_value(v) + ": unknown key"};
   }
   return std::nullopt;
 }

@@ -15,6 +15,9 @@
 
 namespace polybot::signal {
 
+// A TOML value as the user wrote it, for error messages that name the value ("25", "\"fast\"", "[...]").
+std::string show_toml_value(const toml::node& n);
+
 struct StrategyConfigError {
   std::string key;      // e.g. "strategy.directional.rsi_low"
   std::string message;  // e.g. "= 130: out of range [0, 100]"

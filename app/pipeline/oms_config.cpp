@@ -1,4 +1,5 @@
 #include "app/pipeline/oms_config.hpp"
+#include "signal/param_reader.hpp"
 
 #include <algorithm>
 #include <filesystem>
@@ -10,20 +11,6 @@ namespace {
 
 std::string quote(std::string_view v) { return "\"" + std::string(v) + "\""; }
 
-std::string show(const toml::node& n) {
-  if (auto s = n.value_exact<std::string>()) return quote(*s);
-  if (auto i = n.value_exact<long long>()) return std::to_string(*i);
-  if (auto d = n.value_exact<double>()) {
-    std::ostringstream ss;
-    ss << *d;
-    return ss.str();
-  }
-  if (auto b = n.value_exact<bool>()) return *b ? "true" : "false";
-  if (n.is_array()) return "[...]";
-  if (n.is_table()) return "{...}";
-  return "<value>";
-}
-
 struct Parse {
   std::string_view origin;
   std::string& error;
@@ -34,7 +21,7 @@ struct Parse {
   bool known(const toml::table& t, const std::string& prefix, std::initializer_list<const char*> keys) {
     for (const auto& [k, v] : t) {
       const bool ok = std::any_of(keys.begin(), keys.end(), [&](const char* n) { return k.str() == n; });
-      if (!ok) return fail(prefix + std::string(k.str()), show(v), "unknown key");
+      if (!ok) return fail(prefix + std::string(k.str()), signal::show_toml_value(v), "unknown key");
     }
     return true;
   }
@@ -43,7 +30,7 @@ struct Parse {
     const toml::node* n = t.get(key);
     if (n == nullptr) return true;
     const auto v = n->value_exact<long long>();
-    if (!v) return fail(prefix + key, show(*n), "expected an integer");
+    if (!v) return fail(prefix + key, signal::show_toml_value(*n), "expected an integer");
     if (*v < lo || *v > hi) {
       return fail(prefix + key, std::to_string(*v), "out of range [" + std::to_string(lo) + ", " + std::to_string(hi) + "]");
     }
@@ -61,7 +48,7 @@ struct Parse {
     const toml::node* n = t.get(key);
     if (n == nullptr) return true;
     const auto v = n->value_exact<bool>();
-    if (!v) return fail(prefix + key, show(*n), "expected true or false");
+    if (!v) return fail(prefix + key, signal::show_toml_value(*n), "expected true or false");
     out = *v;
     return true;
   }
@@ -69,7 +56,7 @@ struct Parse {
     const toml::node* n = t.get(key);
     if (n == nullptr) return true;
     const auto v = n->value_exact<std::string>();
-    if (!v) return fail(prefix + key, show(*n), "expected a string");
+    if (!v) return fail(prefix + key, signal::show_toml_value(*n), "expected a string");
     out = *v;
     return true;
   }
@@ -81,7 +68,7 @@ struct Parse {
     std::string list;
     for (const char* o : options) list += (list.empty() ? "" : ", ") + quote(o);
     if (!v || std::none_of(options.begin(), options.end(), [&](const char* o) { return *v == o; })) {
-      return fail(prefix + key, show(*n), "expected one of " + list);
+      return fail(prefix + key, signal::show_toml_value(*n), "expected one of " + list);
     }
     out = *v;
     return true;
@@ -91,7 +78,7 @@ struct Parse {
     const toml::node* n = t.get(key);
     if (n == nullptr) return true;
     const auto s = n->value_exact<std::string>();
-    if (!s) return fail(prefix + key, show(*n), "expected a decimal string like \"0.01\"");
+    if (!s) return fail(prefix + key, signal::show_toml_value(*n), "expected a decimal string like \"0.01\"");
     auto r = FixedT::parse(*s);
     if (!r) return fail(prefix + key, quote(*s), r.error().message());
     out = *r;
@@ -120,7 +107,7 @@ bool parse_oms_config(const toml::table& root, std::string_view origin, const st
   const toml::node* node = root.get("oms");
   if (node == nullptr) return true;
   const toml::table* t = node->as_table();
-  if (t == nullptr) return c.fail("oms", show(*node), "expected a table");
+  if (t == nullptr) return c.fail("oms", signal::show_toml_value(*node), "expected a table");
   const std::string p = "oms.";
   if (!c.known(*t, p,
                {"mode", "rest_url", "ws_url", "ca_file", "system_trust", "key_source", "key_file", "api_credentials",
@@ -210,7 +197,7 @@ bool parse_oms_config(const toml::table& root, std::string_view origin, const st
   if (const toml::node* sn = t->get("simulator")) {
     const toml::table* s = sn->as_table();
     const std::string sp = "oms.simulator.";
-    if (s == nullptr) return c.fail("oms.simulator", show(*sn), "expected a table");
+    if (s == nullptr) return c.fail("oms.simulator", signal::show_toml_value(*sn), "expected a table");
     if (!c.known(*s, sp, {"enabled", "page_size", "collateral", "heartbeat_timeout_ms", "liquidity_price", "liquidity_size"}) ||
         !c.boolean(*s, sp, "enabled", out.simulator.enabled) ||
         !c.integer_as(*s, sp, "page_size", 0, 100'000, out.simulator.page_size) ||
@@ -230,11 +217,11 @@ bool parse_oms_config(const toml::table& root, std::string_view origin, const st
 
   if (const toml::node* mn = t->get("markets")) {
     const toml::array* arr = mn->as_array();
-    if (arr == nullptr) return c.fail("oms.markets", show(*mn), "expected an array of tables ([[oms.markets]])");
+    if (arr == nullptr) return c.fail("oms.markets", signal::show_toml_value(*mn), "expected an array of tables ([[oms.markets]])");
     for (std::size_t i = 0; i < arr->size(); ++i) {
       const toml::table* m = (*arr)[i].as_table();
       const std::string mp = "oms.markets[" + std::to_string(i) + "].";
-      if (m == nullptr) return c.fail("oms.markets[" + std::to_string(i) + "]", show((*arr)[i]), "expected a table");
+      if (m == nullptr) return c.fail("oms.markets[" + std::to_string(i) + "]", signal::show_toml_value((*arr)[i]), "expected a table");
       if (!c.known(*m, mp, {"instrument", "market", "token_id", "condition_id", "tick", "min_size", "neg_risk"})) {
         return false;
       }
@@ -265,11 +252,11 @@ bool parse_oms_config(const toml::table& root, std::string_view origin, const st
   }
   if (const toml::node* pn = t->get("presign")) {
     const toml::array* arr = pn->as_array();
-    if (arr == nullptr) return c.fail("oms.presign", show(*pn), "expected an array of tables ([[oms.presign]])");
+    if (arr == nullptr) return c.fail("oms.presign", signal::show_toml_value(*pn), "expected an array of tables ([[oms.presign]])");
     for (std::size_t i = 0; i < arr->size(); ++i) {
       const toml::table* m = (*arr)[i].as_table();
       const std::string pp = "oms.presign[" + std::to_string(i) + "].";
-      if (m == nullptr) return c.fail("oms.presign[" + std::to_string(i) + "]", show((*arr)[i]), "expected a table");
+      if (m == nullptr) return c.fail("oms.presign[" + std::to_string(i) + "]", signal::show_toml_value((*arr)[i]), "expected a table");
       if (!c.known(*m, pp, {"instrument", "side", "order_type", "post_only", "prices", "size", "amount"})) return false;
       oms::OmsPresignTarget pt;
       long long inst = 1;
@@ -291,10 +278,10 @@ bool parse_oms_config(const toml::table& root, std::string_view origin, const st
       }
       for (const auto& pv : *prices) {
         const auto str = pv.value_exact<std::string>();
-        if (!str) return c.fail(pp + "prices", show(pv), "expected a price string strictly inside (0, 1)");
+        if (!str) return c.fail(pp + "prices", signal::show_toml_value(pv), "expected a price string strictly inside (0, 1)");
         const auto pr = Price::parse(*str);
         if (!pr || pr->raw <= 0 || *pr >= kPriceOne) {
-          return c.fail(pp + "prices", show(pv), "expected a price string strictly inside (0, 1)");
+          return c.fail(pp + "prices", signal::show_toml_value(pv), "expected a price string strictly inside (0, 1)");
         }
         pt.prices.push_back(*pr);
       }

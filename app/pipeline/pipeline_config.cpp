@@ -8,6 +8,7 @@
 
 #include <toml++/toml.h>
 
+#include "signal/param_reader.hpp"
 #include "signal/strategy_factory.hpp"
 
 namespace polybot::app {
@@ -15,22 +16,6 @@ namespace polybot::app {
 namespace {
 
 std::string quote(std::string_view v) { return "\"" + std::string(v) + "\""; }
-
-// The value as the user wrote it, for error messages.
-template <class Unused>
-std::string show(const toml::node& n) {
-  if (auto s = n.value_exact<std::string>()) return quote(*s);
-  if (auto i = n.value_exact<long long>()) return std::to_string(*i);
-  if (auto d = n.value_exact<double>()) {
-    std::ostringstream ss;
-    ss << *d;
-    return ss.str();
-  }
-  if (auto b = n.value_exact<bool>()) return *b ? "true" : "false";
-  if (n.is_array()) return "[...]";
-  if (n.is_table()) return "{...}";
-  return "<value>";
-}
 
 struct Ctx {
   std::string_view origin;
@@ -46,7 +31,7 @@ bool get_int(Ctx& c, const toml::table& t, const std::string& prefix, const char
   const toml::node* n = t.get(key);
   if (n == nullptr) return true;
   const auto v = n->value<long long>();
-  if (!n->is_integer() || !v) return c.fail(prefix + key, show<int>(*n), "expected an integer");
+  if (!n->is_integer() || !v) return c.fail(prefix + key, signal::show_toml_value(*n), "expected an integer");
   if (*v < lo || *v > hi) {
     return c.fail(prefix + key, std::to_string(*v),
                   "out of range [" + std::to_string(lo) + ", " + std::to_string(hi) + "]");
@@ -59,7 +44,7 @@ template <class FixedT>
 bool get_fixed(Ctx& c, const toml::table& t, const std::string& prefix, const char* key, FixedT& out) {
   const toml::node* n = t.get(key);
   if (n == nullptr) return true;
-  if (!n->is_string()) return c.fail(prefix + key, show<int>(*n), "expected a decimal string like \"25.5\"");
+  if (!n->is_string()) return c.fail(prefix + key, signal::show_toml_value(*n), "expected a decimal string like \"25.5\"");
   const std::string s = *n->value<std::string>();
   auto r = FixedT::parse(s);
   if (!r) return c.fail(prefix + key, quote(s), r.error().message());
@@ -99,7 +84,7 @@ Result<PipelineConfig, std::string> parse_pipeline_config(std::string_view toml_
     if (const toml::node* et = p->get("event_time")) {
       const auto v = et->value<std::string>();
       if (!v || (*v != "data" && *v != "live")) {
-        c.fail("pipeline.event_time", show<int>(*et), "expected \"data\" or \"live\"");
+        c.fail("pipeline.event_time", signal::show_toml_value(*et), "expected \"data\" or \"live\"");
         return Err{c.error};
       }
       cfg.data_time = *v == "data";
@@ -116,7 +101,7 @@ Result<PipelineConfig, std::string> parse_pipeline_config(std::string_view toml_
     const std::string prefix = "threads." + std::string(name.str()) + ".";
     const auto* t = node.as_table();
     if (t == nullptr) {
-      c.fail("threads." + std::string(name.str()), show<int>(node), "expected a table");
+      c.fail("threads." + std::string(name.str()), signal::show_toml_value(node), "expected a table");
       return Err{c.error};
     }
     ThreadPlacement tp;
@@ -135,7 +120,7 @@ Result<PipelineConfig, std::string> parse_pipeline_config(std::string_view toml_
       const auto s = w->value<std::string>();
       const auto kind = s ? parse_wait_kind(*s) : std::nullopt;
       if (!kind) {
-        c.fail(prefix + "wait", show<int>(*w), "expected one of \"spin\", \"yield\", \"block\"");
+        c.fail(prefix + "wait", signal::show_toml_value(*w), "expected one of \"spin\", \"yield\", \"block\"");
         return Err{c.error};
       }
       tp.spec.wait.kind = *kind;
@@ -150,7 +135,7 @@ Result<PipelineConfig, std::string> parse_pipeline_config(std::string_view toml_
       const bool known = s && std::any_of(std::begin(kAgentNames), std::end(kAgentNames),
                                           [&](const char* n) { return *s == n; });
       if (!known) {
-        c.fail(prefix + "agents", show<int>(a), "unknown agent (expected feed, signal, risk or oms)");
+        c.fail(prefix + "agents", signal::show_toml_value(a), "unknown agent (expected feed, signal, risk or oms)");
         return Err{c.error};
       }
       if (std::find(placed.begin(), placed.end(), *s) != placed.end()) {
@@ -177,7 +162,7 @@ Result<PipelineConfig, std::string> parse_pipeline_config(std::string_view toml_
   for (const auto& f : *files) {
     const auto s = f.value<std::string>();
     if (!s) {
-      c.fail("source.klines", show<int>(f), "expected a path string");
+      c.fail("source.klines", signal::show_toml_value(f), "expected a path string");
       return Err{c.error};
     }
     std::filesystem::path path(*s);
@@ -191,7 +176,7 @@ Result<PipelineConfig, std::string> parse_pipeline_config(std::string_view toml_
   if (const toml::node* r = src->get("rate")) {
     const auto v = r->value<double>();
     if (!v || *v < 0.0 || *v > 1e9) {
-      c.fail("source.rate", show<int>(*r), "expected a number of klines per second in [0, 1e9]");
+      c.fail("source.rate", signal::show_toml_value(*r), "expected a number of klines per second in [0, 1e9]");
       return Err{c.error};
     }
     cfg.rate = *v;
@@ -204,7 +189,7 @@ Result<PipelineConfig, std::string> parse_pipeline_config(std::string_view toml_
     if (const toml::node* n = s->get("name")) {
       const auto v = n->value<std::string>();
       if (!v || *v != "ema_cross") {
-        c.fail("strategy.name", show<int>(*n), "the foundation pipeline runs \"ema_cross\"");
+        c.fail("strategy.name", signal::show_toml_value(*n), "the foundation pipeline runs \"ema_cross\"");
         return Err{c.error};
       }
     }
@@ -230,7 +215,7 @@ Result<PipelineConfig, std::string> parse_pipeline_config(std::string_view toml_
       const std::string key = "strategies." + std::string(name.str());
       const auto* t = node.as_table();
       if (t == nullptr) {
-        c.fail(key, show<int>(node), "expected a table of the strategy's parameters");
+        c.fail(key, signal::show_toml_value(node), "expected a table of the strategy's parameters");
         return Err{c.error};
       }
       auto made = signal::make_strategy(name.str(), *t, key + ".");

@@ -1,4 +1,5 @@
 #include "sim/backtest/backtest_config.hpp"
+#include "signal/param_reader.hpp"
 
 #include <toml++/toml.h>
 
@@ -18,20 +19,6 @@ struct Reader {
     if (error.empty()) error = prefix + key + ": " + what;
     return false;
   }
-  // The value as the user wrote it, for error messages.
-  static std::string show(const toml::node& n) {
-    if (auto s = n.value_exact<std::string>()) return "\"" + *s + "\"";
-    if (auto i = n.value_exact<std::int64_t>()) return std::to_string(*i);
-    if (auto d = n.value_exact<double>()) {
-      std::ostringstream ss;
-      ss << *d;
-      return ss.str();
-    }
-    if (auto b = n.value_exact<bool>()) return *b ? "true" : "false";
-    if (n.is_array()) return "[...]";
-    if (n.is_table()) return "{...}";
-    return "<value>";
-  }
   template <class F>
   bool fixed(const std::string& key, F& out, bool allow_zero = true) {
     const toml::node* n = t.get(key);
@@ -42,9 +29,9 @@ struct Reader {
     } else if (n->is_integer()) {
       text = std::to_string(*n->value<std::int64_t>());
     } else if (n->is_floating_point()) {
-      return fail(key, "write decimals as strings (e.g. \"0.01\") so they parse exactly; got " + show(*n));
+      return fail(key, "write decimals as strings (e.g. \"0.01\") so they parse exactly; got " + signal::show_toml_value(*n));
     } else {
-      return fail(key, "expected a decimal string, got " + show(*n));
+      return fail(key, "expected a decimal string, got " + signal::show_toml_value(*n));
     }
     auto r = F::parse(text);
     if (!r || r->raw < 0 || (!allow_zero && r->raw == 0)) return fail(key, "invalid value \"" + text + "\"");
@@ -56,7 +43,7 @@ struct Reader {
     if (n == nullptr) return true;
     auto v = n->value<std::int64_t>();
     if (!v || !n->is_integer() || *v < lo || *v > hi) {
-      return fail(key, "expected an integer in [" + std::to_string(lo) + ", " + std::to_string(hi) + "], got " + show(*n));
+      return fail(key, "expected an integer in [" + std::to_string(lo) + ", " + std::to_string(hi) + "], got " + signal::show_toml_value(*n));
     }
     out = *v;
     return true;
@@ -65,7 +52,7 @@ struct Reader {
     const toml::node* n = t.get(key);
     if (n == nullptr) return true;
     auto v = n->value<double>();
-    if (!v || *v < lo || *v > hi) return fail(key, "expected a number in [" + std::to_string(lo) + ", " + std::to_string(hi) + "], got " + show(*n));
+    if (!v || *v < lo || *v > hi) return fail(key, "expected a number in [" + std::to_string(lo) + ", " + std::to_string(hi) + "], got " + signal::show_toml_value(*n));
     out = *v;
     return true;
   }
@@ -73,7 +60,7 @@ struct Reader {
     const toml::node* n = t.get(key);
     if (n == nullptr) return true;
     auto v = n->value<bool>();
-    if (!v) return fail(key, "expected true or false, got " + show(*n));
+    if (!v) return fail(key, "expected true or false, got " + signal::show_toml_value(*n));
     out = *v;
     return true;
   }
@@ -81,7 +68,7 @@ struct Reader {
     const toml::node* n = t.get(key);
     if (n == nullptr) return true;
     auto v = n->value<std::string>();
-    if (!v) return fail(key, "expected a string, got " + show(*n));
+    if (!v) return fail(key, "expected a string, got " + signal::show_toml_value(*n));
     out = *v;
     return true;
   }
