@@ -149,6 +149,10 @@ class Book {
   std::int32_t best_ask_ = kSlots;  // slot, kSlots: none
   std::int32_t bid_count_ = 0;
   std::int32_t ask_count_ = 0;
+  // Lowest bid / highest ask slot occupied since the last clear (levels all lie between these and the best):
+  // bounds the part of the bitmaps clear() has to read.
+  std::int32_t bid_low_ = kSlots;
+  std::int32_t ask_high_ = -1;
 
   InvalidReason reason_ = InvalidReason::kNoSnapshot;
   Price tick_ = Price::from_raw(10'000);  // 0.01 until the venue says otherwise

@@ -21,6 +21,19 @@ class LevelBitmap {
   void reset() noexcept {
     for (auto& w : words_) w = 0;
   }
+  // Visits every set slot with f(slot), lowest first, and clears it. Every set slot must lie in [lo, hi]: only the
+  // words spanning that range are read, so emptying a few levels costs a few words, not the whole bitmap.
+  template <class F>
+  void take_all(std::int32_t lo, std::int32_t hi, F&& f) noexcept {
+    for (std::int32_t w = lo >> 6; w <= (hi >> 6); ++w) {
+      std::uint64_t word = words_[static_cast<std::size_t>(w)];
+      words_[static_cast<std::size_t>(w)] = 0;
+      while (word != 0) {
+        f((w << 6) + std::countr_zero(word));
+        word &= word - 1;
+      }
+    }
+  }
 
   // Highest set slot <= i, or -1.
   [[nodiscard]] std::int32_t highest_at_or_below(std::int32_t i) const noexcept {

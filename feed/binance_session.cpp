@@ -119,7 +119,7 @@ void BinanceSession::on_open(net::WsClient&, bool) noexcept {
 void BinanceSession::on_frame(net::WsClient&, const net::WsFrame& frame) noexcept {
   ++counters_.frames;
   if (raw_ != nullptr) raw_->on_raw_frame(FeedChannel::kBinanceStream, frame.data, frame.recv_ns);
-  const ParseStatus st = parser_.parse(frame.data, frame.recv_ns, sink_);
+  const ParseStatus st = parser_.parse_in_place(frame.data, net::kFramePadding, frame.recv_ns, sink_);
   if (st != ParseStatus::kOk && st != ParseStatus::kIgnored && st != ParseStatus::kUnknownInstrument) {
     ++counters_.parse_errors;
   }

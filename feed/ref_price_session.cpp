@@ -29,7 +29,7 @@ void RefPriceSession::on_open(net::WsClient& client, bool) noexcept {
 void RefPriceSession::on_frame(net::WsClient&, const net::WsFrame& frame) noexcept {
   ++frames_;
   if (raw_ != nullptr) raw_->on_raw_frame(FeedChannel::kRefPrice, frame.data, frame.recv_ns);
-  const ParseStatus st = parser_.parse(frame.data, frame.recv_ns, sink_);
+  const ParseStatus st = parser_.parse_in_place(frame.data, net::kFramePadding, frame.recv_ns, sink_);
   if (st != ParseStatus::kOk && st != ParseStatus::kIgnored && st != ParseStatus::kUnknownInstrument) ++parse_errors_;
 }
 

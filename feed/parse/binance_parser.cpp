@@ -320,6 +320,11 @@ ParseStatus BinanceParser::parse_data(StreamKind kind, InstrumentId symbol, od::
 }
 
 ParseStatus BinanceParser::parse(std::string_view frame, std::int64_t recv_ns, MarketSink& sink) noexcept {
+  return parse_in_place(frame, 0, recv_ns, sink);
+}
+
+ParseStatus BinanceParser::parse_in_place(std::string_view frame, std::size_t readable_after, std::int64_t recv_ns,
+                                  MarketSink& sink) noexcept {
   ++stats_.frames;
   stats_.bytes += frame.size();
   if (detail::first_byte(frame) != '{') {
@@ -328,7 +333,8 @@ ParseStatus BinanceParser::parse(std::string_view frame, std::int64_t recv_ns, M
   }
   od::document doc;
   od::object obj;
-  if (!detail::start_document(parser_, input_, frame, doc) || doc.get_object().get(obj)) {
+  const char* data = nullptr;
+  if (!detail::start_document(parser_, input_, frame, readable_after, doc, data) || doc.get_object().get(obj)) {
     stats_.count(FrameKind::kUnknown, ParseStatus::kMalformed);
     return ParseStatus::kMalformed;
   }

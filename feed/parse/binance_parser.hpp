@@ -27,6 +27,10 @@ class BinanceParser {
 
   // One WebSocket text frame (a combined-stream envelope).
   ParseStatus parse(std::string_view frame, std::int64_t recv_ns, MarketSink& sink) noexcept;
+  // The same, without copying the frame when `readable_after` >= SIMDJSON_PADDING (64) readable bytes follow it
+  // (net::WsFrame guarantees net::kFramePadding).
+  ParseStatus parse_in_place(std::string_view frame, std::size_t readable_after, std::int64_t recv_ns,
+                             MarketSink& sink) noexcept;
   // GET /api/v3/depth for `symbol` (the response does not name it).
   ParseStatus parse_rest_depth(std::string_view body, InstrumentId symbol, std::int64_t recv_ns,
                                MarketSink& sink) noexcept;

@@ -5,6 +5,11 @@
 
 #include <simdjson.h>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
+#include <bit>
 #include <cstdint>
 #include <cstring>
 #include <string_view>
@@ -37,6 +42,18 @@ class PaddedBuffer {
 inline bool start_document(od::parser& parser, PaddedBuffer& input, std::string_view frame,
                            od::document& doc) noexcept {
   const char* data = input.load(frame);
+  return !parser.iterate(data, frame.size(), input.capacity()).get(doc);
+}
+
+// Runs stage 1 over the frame where it lies when at least SIMDJSON_PADDING readable bytes follow it (the net
+// layer guarantees net::kFramePadding), else over a padded copy. data: the bytes being parsed.
+inline bool start_document(od::parser& parser, PaddedBuffer& input, std::string_view frame,
+                           std::size_t readable_after, od::document& doc, const char*& data) noexcept {
+  if (readable_after >= simdjson::SIMDJSON_PADDING) {
+    data = frame.data();
+    return !parser.iterate(data, frame.size(), frame.size() + readable_after).get(doc);
+  }
+  data = input.load(frame);
   return !parser.iterate(data, frame.size(), input.capacity()).get(doc);
 }
 
@@ -79,17 +96,45 @@ inline std::string_view key_text(od::field& f) noexcept {
   return key_text(f, unused);
 }
 
+// Whether s has a backslash, 16 bytes at a time, inline: a libc memchr call costs more than the scan for the
+// short ids and enums the venues send. s must lie inside a padded frame: 16 bytes past its end are readable.
+[[gnu::always_inline]] inline bool has_backslash(std::string_view s) noexcept {
+#if defined(__SSE2__)
+  const __m128i slash = _mm_set1_epi8('\\');
+  const char* p = s.data();
+  std::size_t n = s.size();
+  for (; n >= 16; p += 16, n -= 16) {
+    if (_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p)), slash)) != 0) {
+      return true;
+    }
+  }
+  // The last 0-15 bytes: the load may run past s (inside the padding); those bits are masked off.
+  const auto m = static_cast<unsigned>(
+      _mm_movemask_epi8(_mm_cmpeq_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p)), slash)));
+  return (m & ((1u << n) - 1u)) != 0;
+#else
+  return std::memchr(s.data(), '\\', s.size()) != nullptr;
+#endif
+}
+
 // The text of a JSON string. Strings without escapes (every id, decimal and enum the venues send) are returned
 // in place, straight from the input buffer; only a string with a backslash goes through simdjson's unescape.
 inline bool string_from_token(od::value& v, std::string_view t, std::string_view& out) noexcept {
   if (t.size() < 2 || t.front() != '"' || t.back() != '"') return false;
   const std::string_view body(t.data() + 1, t.size() - 2);
-  if (std::memchr(body.data(), '\\', body.size()) != nullptr) return !v.get_string().get(out);
+  if (has_backslash(body)) return !v.get_string().get(out);
   out = body;
   return true;
 }
 
 inline bool read_string(od::value& v, std::string_view& out) noexcept { return string_from_token(v, token(v), out); }
+
+// ---- keys ----------------------------------------------------------------------------------------------------
+// Key equality against a literal, as fixed-size compares the compiler inlines (no strlen, no memcmp call).
+template <std::size_t N>
+[[gnu::always_inline]] inline bool key_is(std::string_view k, const char (&lit)[N]) noexcept {
+  return k.size() == N - 1 && std::memcmp(k.data(), lit, N - 1) == 0;
+}
 
 // ---- exact fixed point ------------------------------------------------------------------------------------------
 inline constexpr std::uint64_t kPow10[19] = {1ull,
@@ -234,7 +279,7 @@ inline bool scalar_text(od::value& v, std::string_view& out) noexcept { return s
     text = std::string_view(t.data() + 1, t.size() - 2);
     if (parse_fixed_impl<true>(text, decimals, allow_negative, out)) return true;
     // Only an escaped string ("0.\u0035") can still be a decimal: unescape it and try once more.
-    if (std::memchr(text.data(), '\\', text.size()) == nullptr || v.get_string().get(text)) return false;
+    if (!has_backslash(text) || v.get_string().get(text)) return false;
     return parse_fixed(text, decimals, allow_negative, out);
   }
   if (!t.empty() && (t.front() == '-' || (t.front() >= '0' && t.front() <= '9'))) {

@@ -14,18 +14,21 @@ namespace {
 constexpr int kPx = Price::kDecimals;
 constexpr int kQ = Qty::kDecimals;
 
-bool side_from_token(od::value& v, std::string_view tok, Side& out) noexcept {
-  std::string_view s;
-  if (!detail::string_from_token(v, tok, s)) return false;
-  if (s == "BUY" || s == "buy" || s == "Buy") {
+bool side_from_text(std::string_view s, Side& out) noexcept {
+  if (s.size() == 3 && (detail::key_is(s, "BUY") || detail::key_is(s, "buy") || detail::key_is(s, "Buy"))) {
     out = Side::kBuy;
     return true;
   }
-  if (s == "SELL" || s == "sell" || s == "Sell") {
+  if (s.size() == 4 && (detail::key_is(s, "SELL") || detail::key_is(s, "sell") || detail::key_is(s, "Sell"))) {
     out = Side::kSell;
     return true;
   }
   return false;
+}
+
+bool side_from_token(od::value& v, std::string_view tok, Side& out) noexcept {
+  std::string_view s;
+  return detail::string_from_token(v, tok, s) && side_from_text(s, out);
 }
 
 // First 8 bytes of a hex digest ("655a38d4..." or "0x655a..."), 0 when it is not hex.
@@ -92,16 +95,16 @@ ParseStatus PolymarketParser::read_levels(od::value& v, std::vector<Level>& out,
     Level& l = out[n];
     bool has_p = false, has_s = false;
     for (auto f : lvl) {
-      od::field fld;
-      if (std::move(f).get(fld)) return ParseStatus::kMalformed;
+      if (f.error()) return ParseStatus::kMalformed;
+      od::field& fld = f.value_unsafe();  // by reference: a copy costs a store-forwarding stall
       std::string_view tok;
       const std::string_view key = detail::key_text(fld, tok);
-      if (key == "price") {
+      if (detail::key_is(key, "price")) {
         if (!detail::fixed_from_token(fld.value(), tok, kPx, false, l.price_text, l.price)) {
           return ParseStatus::kBadNumber;
         }
         has_p = true;
-      } else if (key == "size") {
+      } else if (detail::key_is(key, "size")) {
         if (!detail::fixed_from_token(fld.value(), tok, kQ, false, l.size_text, l.size)) {
           return ParseStatus::kBadNumber;
         }
@@ -126,28 +129,40 @@ ParseStatus PolymarketParser::read_changes(od::value& v, Event& e, bool legacy) 
     c = Change{};
     bool has_p = false, has_s = false, has_side = false, has_bb = false, has_ba = false;
     for (auto f : obj) {
-      od::field fld;
-      if (std::move(f).get(fld)) return ParseStatus::kMalformed;
+      if (f.error()) return ParseStatus::kMalformed;
+      od::field& fld = f.value_unsafe();  // by reference: a copy costs a store-forwarding stall
       std::string_view tok;
       const std::string_view key = detail::key_text(fld, tok);
       od::value& val = fld.value();
-      if (key == "price") {
-        if (!detail::fixed_from_token(val, tok, kPx, false, c.price)) return ParseStatus::kBadNumber;
-        has_p = true;
-      } else if (key == "size") {
-        if (!detail::fixed_from_token(val, tok, kQ, false, c.size)) return ParseStatus::kBadNumber;
-        has_s = true;
-      } else if (key == "side") {
-        if (!side_from_token(val, tok, c.side)) return ParseStatus::kMalformed;
-        has_side = true;
-      } else if (key == "asset_id") {
-        if (!detail::string_from_token(val, tok, c.asset)) return ParseStatus::kMalformed;
-      } else if (key == "best_bid") {
-        if (!detail::fixed_from_token(val, tok, kPx, false, c.best_bid)) return ParseStatus::kBadNumber;
-        has_bb = true;
-      } else if (key == "best_ask") {
-        if (!detail::fixed_from_token(val, tok, kPx, false, c.best_ask)) return ParseStatus::kBadNumber;
-        has_ba = true;
+      switch (key.size()) {
+        case 4:
+          if (detail::key_is(key, "size")) {
+            if (!detail::fixed_from_token(val, tok, kQ, false, c.size)) return ParseStatus::kBadNumber;
+            has_s = true;
+          } else if (detail::key_is(key, "side")) {
+            if (!side_from_token(val, tok, c.side)) return ParseStatus::kMalformed;
+            has_side = true;
+          }
+          break;
+        case 5:
+          if (detail::key_is(key, "price")) {
+            if (!detail::fixed_from_token(val, tok, kPx, false, c.price)) return ParseStatus::kBadNumber;
+            has_p = true;
+          }
+          break;
+        case 8:
+          if (detail::key_is(key, "asset_id")) {
+            if (!detail::string_from_token(val, tok, c.asset)) return ParseStatus::kMalformed;
+          } else if (detail::key_is(key, "best_bid")) {
+            if (!detail::fixed_from_token(val, tok, kPx, false, c.best_bid)) return ParseStatus::kBadNumber;
+            has_bb = true;
+          } else if (detail::key_is(key, "best_ask")) {
+            if (!detail::fixed_from_token(val, tok, kPx, false, c.best_ask)) return ParseStatus::kBadNumber;
+            has_ba = true;
+          }
+          break;
+        default:
+          break;
       }
     }
     if (!has_p || !has_s || !has_side) return ParseStatus::kMissingField;
@@ -158,86 +173,135 @@ ParseStatus PolymarketParser::read_changes(od::value& v, Event& e, bool legacy) 
 }
 
 ParseStatus PolymarketParser::read_fields(od::object& obj, Event& e) noexcept {
+  // Dispatch on the key's length first: one compare picks a handful of candidates, each an inlined fixed-size
+  // compare (the hot path is a 4-field price_change or book header).
+  using detail::key_is;
   for (auto f : obj) {
-    od::field fld;
-    if (std::move(f).get(fld)) return ParseStatus::kMalformed;
+    if (f.error()) return ParseStatus::kMalformed;
+    od::field& fld = f.value_unsafe();  // by reference: a copy costs a store-forwarding stall
     std::string_view tok;
     const std::string_view key = detail::key_text(fld, tok);
     od::value& v = fld.value();
     ParseStatus st = ParseStatus::kOk;
-    if (key == "event_type") {
-      if (!detail::string_from_token(v, tok, e.event_type)) return ParseStatus::kMalformed;
-    } else if (key == "asset_id") {
-      if (!detail::string_from_token(v, tok, e.asset_id)) return ParseStatus::kMalformed;
-    } else if (key == "market") {
-      if (!detail::string_from_token(v, tok, e.market)) return ParseStatus::kMalformed;
-    } else if (key == "timestamp") {
-      if (!detail::fixed_from_token(v, tok, 0, false, e.timestamp_text, e.ts_ms)) return ParseStatus::kBadNumber;
-      e.has_ts = true;
-    } else if (key == "hash") {
-      if (!detail::string_from_token(v, tok, e.hash)) return ParseStatus::kMalformed;
-    } else if (key == "bids" || key == "buys") {
-      st = read_levels(v, bids_, e.n_bids);
-      e.has_book = true;
-    } else if (key == "asks" || key == "sells") {
-      st = read_levels(v, asks_, e.n_asks);
-      e.has_book = true;
-    } else if (key == "price_changes") {
-      st = read_changes(v, e, false);
-      e.has_changes = true;
-    } else if (key == "changes") {
-      st = read_changes(v, e, true);
-      e.has_legacy_changes = true;
-    } else if (key == "price") {
-      if (!detail::fixed_from_token(v, tok, kPx, false, e.price)) return ParseStatus::kBadNumber;
-      e.has_price = true;
-    } else if (key == "size") {
-      if (!detail::fixed_from_token(v, tok, kQ, false, e.size)) return ParseStatus::kBadNumber;
-      e.has_size = true;
-    } else if (key == "side") {
-      if (!side_from_token(v, tok, e.side)) return ParseStatus::kMalformed;
-      e.has_side = true;
-    } else if (key == "best_bid") {
-      if (!detail::fixed_from_token(v, tok, kPx, false, e.best_bid)) return ParseStatus::kBadNumber;
-      e.has_best_bid = true;
-    } else if (key == "best_ask") {
-      if (!detail::fixed_from_token(v, tok, kPx, false, e.best_ask)) return ParseStatus::kBadNumber;
-      e.has_best_ask = true;
-    } else if (key == "old_tick_size") {
-      if (!detail::fixed_from_token(v, tok, kPx, false, e.old_tick)) return ParseStatus::kBadNumber;
-      e.has_old_tick = true;
-    } else if (key == "new_tick_size") {
-      if (!detail::fixed_from_token(v, tok, kPx, false, e.new_tick)) return ParseStatus::kBadNumber;
-      e.has_new_tick = true;
-    } else if (key == "fee_rate_bps") {
-      std::string_view s;
-      if (!detail::scalar_from_token(v, tok, s)) return ParseStatus::kBadNumber;
-      if (!s.empty() && !parse_fixed(s, 0, false, e.fee_rate_bps)) return ParseStatus::kBadNumber;  // "" since V2
-    } else if (key == "assets_ids" || key == "clob_token_ids") {
-      if (!read_string_pair(v, e.tokens)) return ParseStatus::kMalformed;
-    } else if (key == "outcomes") {
-      if (!read_string_pair(v, e.outcomes)) return ParseStatus::kMalformed;
-    } else if (key == "slug") {
-      if (!detail::string_from_token(v, tok, e.slug)) return ParseStatus::kMalformed;
-    } else if (key == "condition_id") {
-      if (!detail::string_from_token(v, tok, e.condition_id)) return ParseStatus::kMalformed;
-    } else if (key == "winning_asset_id") {
-      if (!detail::string_from_token(v, tok, e.winning_asset_id)) return ParseStatus::kMalformed;
-    } else if (key == "winning_outcome") {
-      if (!detail::string_from_token(v, tok, e.winning_outcome)) return ParseStatus::kMalformed;
-    } else if (key == "order_price_min_tick_size") {
-      if (!detail::fixed_from_token(v, tok, kPx, false, e.min_tick)) return ParseStatus::kBadNumber;
-    } else if (key == "min_order_size") {
-      if (!detail::scalar_from_token(v, tok, e.min_order_size)) return ParseStatus::kMalformed;
-    } else if (key == "tick_size") {
-      if (!detail::scalar_from_token(v, tok, e.tick_size)) return ParseStatus::kMalformed;
-    } else if (key == "last_trade_price") {
-      if (!detail::scalar_from_token(v, tok, e.last_trade_price)) return ParseStatus::kMalformed;
-    } else if (key == "neg_risk") {
-      bool b = false;
-      if (v.get_bool().get(b)) return ParseStatus::kMalformed;
-      e.neg_risk = b;
-      e.has_neg_risk = true;
+    const auto str = [&](std::string_view& out) {
+      return detail::string_from_token(v, tok, out) ? ParseStatus::kOk : ParseStatus::kMalformed;
+    };
+    const auto px = [&](std::int64_t& out, bool& has) {
+      has = true;
+      return detail::fixed_from_token(v, tok, kPx, false, out) ? ParseStatus::kOk : ParseStatus::kBadNumber;
+    };
+    switch (key.size()) {
+      case 4:
+        if (key_is(key, "hash")) {
+          st = str(e.hash);
+        } else if (key_is(key, "bids") || key_is(key, "buys")) {
+          st = read_levels(v, bids_, e.n_bids);
+          e.has_book = true;
+        } else if (key_is(key, "asks")) {
+          st = read_levels(v, asks_, e.n_asks);
+          e.has_book = true;
+        } else if (key_is(key, "size")) {
+          e.has_size = true;
+          if (!detail::fixed_from_token(v, tok, kQ, false, e.size)) st = ParseStatus::kBadNumber;
+        } else if (key_is(key, "side")) {
+          e.has_side = true;
+          if (!side_from_token(v, tok, e.side)) st = ParseStatus::kMalformed;
+        } else if (key_is(key, "slug")) {
+          st = str(e.slug);
+        }
+        break;
+      case 5:
+        if (key_is(key, "price")) {
+          st = px(e.price, e.has_price);
+        } else if (key_is(key, "sells")) {
+          st = read_levels(v, asks_, e.n_asks);
+          e.has_book = true;
+        }
+        break;
+      case 6:
+        if (key_is(key, "market")) st = str(e.market);
+        break;
+      case 7:
+        if (key_is(key, "changes")) {
+          st = read_changes(v, e, true);
+          e.has_legacy_changes = true;
+        }
+        break;
+      case 8:
+        if (key_is(key, "asset_id")) {
+          st = str(e.asset_id);
+        } else if (key_is(key, "best_bid")) {
+          st = px(e.best_bid, e.has_best_bid);
+        } else if (key_is(key, "best_ask")) {
+          st = px(e.best_ask, e.has_best_ask);
+        } else if (key_is(key, "outcomes")) {
+          if (!read_string_pair(v, e.outcomes)) st = ParseStatus::kMalformed;
+        } else if (key_is(key, "neg_risk")) {
+          bool b = false;
+          if (v.get_bool().get(b)) return ParseStatus::kMalformed;
+          e.neg_risk = b;
+          e.has_neg_risk = true;
+        }
+        break;
+      case 9:
+        if (key_is(key, "timestamp")) {
+          if (!detail::fixed_from_token(v, tok, 0, false, e.timestamp_text, e.ts_ms)) return ParseStatus::kBadNumber;
+          e.has_ts = true;
+        } else if (key_is(key, "tick_size")) {
+          if (!detail::scalar_from_token(v, tok, e.tick_size)) st = ParseStatus::kMalformed;
+        }
+        break;
+      case 10:
+        if (key_is(key, "event_type")) {
+          st = str(e.event_type);
+        } else if (key_is(key, "assets_ids")) {
+          if (!read_string_pair(v, e.tokens)) st = ParseStatus::kMalformed;
+        }
+        break;
+      case 12:
+        if (key_is(key, "fee_rate_bps")) {
+          std::string_view s;
+          if (!detail::scalar_from_token(v, tok, s)) return ParseStatus::kBadNumber;
+          if (!s.empty() && !parse_fixed(s, 0, false, e.fee_rate_bps)) return ParseStatus::kBadNumber;  // "" since V2
+        } else if (key_is(key, "condition_id")) {
+          st = str(e.condition_id);
+        }
+        break;
+      case 13:
+        if (key_is(key, "price_changes")) {
+          st = read_changes(v, e, false);
+          e.has_changes = true;
+        } else if (key_is(key, "old_tick_size")) {
+          st = px(e.old_tick, e.has_old_tick);
+        } else if (key_is(key, "new_tick_size")) {
+          st = px(e.new_tick, e.has_new_tick);
+        }
+        break;
+      case 14:
+        if (key_is(key, "clob_token_ids")) {
+          if (!read_string_pair(v, e.tokens)) st = ParseStatus::kMalformed;
+        } else if (key_is(key, "min_order_size")) {
+          if (!detail::scalar_from_token(v, tok, e.min_order_size)) st = ParseStatus::kMalformed;
+        }
+        break;
+      case 15:
+        if (key_is(key, "winning_outcome")) st = str(e.winning_outcome);
+        break;
+      case 16:
+        if (key_is(key, "winning_asset_id")) {
+          st = str(e.winning_asset_id);
+        } else if (key_is(key, "last_trade_price")) {
+          if (!detail::scalar_from_token(v, tok, e.last_trade_price)) st = ParseStatus::kMalformed;
+        }
+        break;
+      case 25:
+        if (key_is(key, "order_price_min_tick_size")) {
+          bool unused = false;
+          st = px(e.min_tick, unused);
+        }
+        break;
+      default:
+        break;
     }
     if (st != ParseStatus::kOk) return st;
   }
@@ -415,6 +479,11 @@ ParseStatus PolymarketParser::parse_event(od::object& obj, std::int64_t recv_ns,
 }
 
 ParseStatus PolymarketParser::parse(std::string_view frame, std::int64_t recv_ns, MarketSink& sink) noexcept {
+  return parse_in_place(frame, 0, recv_ns, sink);
+}
+
+ParseStatus PolymarketParser::parse_in_place(std::string_view frame, std::size_t readable_after, std::int64_t recv_ns,
+                                             MarketSink& sink) noexcept {
   ++stats_.frames;
   stats_.bytes += frame.size();
   const char c = detail::first_byte(frame);
@@ -423,10 +492,12 @@ ParseStatus PolymarketParser::parse(std::string_view frame, std::int64_t recv_ns
     return ParseStatus::kIgnored;
   }
   od::document doc;
-  if (!detail::start_document(parser_, input_, frame, doc)) {
+  const char* data = nullptr;
+  if (!detail::start_document(parser_, input_, frame, readable_after, doc, data)) {
     stats_.count(FrameKind::kUnknown, ParseStatus::kMalformed);
     return ParseStatus::kMalformed;
   }
+  doc_end_ = data + frame.size();
   FrameKind kind = FrameKind::kUnknown;
   if (c == '{') {
     od::object obj;
@@ -471,10 +542,12 @@ ParseStatus PolymarketParser::parse_rest_book(std::string_view body, std::int64_
     return ParseStatus::kMalformed;
   }
   od::document doc;
-  if (!detail::start_document(parser_, input_, body, doc)) {
+  const char* data = nullptr;
+  if (!detail::start_document(parser_, input_, body, 0, doc, data)) {
     stats_.count(FrameKind::kRestBook, ParseStatus::kMalformed);
     return ParseStatus::kMalformed;
   }
+  doc_end_ = data + body.size();
   FrameKind kind = FrameKind::kRestBook;
   if (c == '{') {
     od::object obj;

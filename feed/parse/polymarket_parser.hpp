@@ -34,6 +34,10 @@ class PolymarketParser {
 
   // One WebSocket text frame. recv_ns: when its bytes arrived (our clock).
   ParseStatus parse(std::string_view frame, std::int64_t recv_ns, MarketSink& sink) noexcept;
+  // The same, without copying the frame when `readable_after` >= SIMDJSON_PADDING (64) readable bytes follow it
+  // (net::WsFrame guarantees net::kFramePadding): simdjson reads it where it lies.
+  ParseStatus parse_in_place(std::string_view frame, std::size_t readable_after, std::int64_t recv_ns,
+                             MarketSink& sink) noexcept;
   // A REST GET /book response (one OrderBookSummary object) or POST /books (an array of them).
   ParseStatus parse_rest_book(std::string_view body, std::int64_t recv_ns, MarketSink& sink,
                               HashCheckMode hash = HashCheckMode::kDiagnostic) noexcept;
@@ -77,6 +81,7 @@ class PolymarketParser {
 
   InstrumentTable& tokens_;
   detail::PaddedBuffer input_;
+  const char* doc_end_ = nullptr;  // end of the frame being parsed (SIMDJSON_PADDING readable bytes follow)
   simdjson::ondemand::parser parser_;
   std::vector<Level> bids_, asks_;
   std::vector<Change> changes_;

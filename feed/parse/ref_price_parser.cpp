@@ -125,6 +125,11 @@ ParseStatus RefPriceParser::read_payload(od::value& pv, std::string_view& symbol
 }
 
 ParseStatus RefPriceParser::parse(std::string_view frame, std::int64_t recv_ns, MarketSink& sink) noexcept {
+  return parse_in_place(frame, 0, recv_ns, sink);
+}
+
+ParseStatus RefPriceParser::parse_in_place(std::string_view frame, std::size_t readable_after, std::int64_t recv_ns,
+                                  MarketSink& sink) noexcept {
   ++stats_.frames;
   stats_.bytes += frame.size();
   if (detail::first_byte(frame) != '{') {
@@ -133,7 +138,8 @@ ParseStatus RefPriceParser::parse(std::string_view frame, std::int64_t recv_ns, 
   }
   od::document doc;
   od::object obj;
-  if (!detail::start_document(parser_, input_, frame, doc) || doc.get_object().get(obj)) {
+  const char* data = nullptr;
+  if (!detail::start_document(parser_, input_, frame, readable_after, doc, data) || doc.get_object().get(obj)) {
     stats_.count(FrameKind::kUnknown, ParseStatus::kMalformed);
     return ParseStatus::kMalformed;
   }

@@ -31,6 +31,10 @@ class RefPriceParser {
   explicit RefPriceParser(InstrumentTable& symbols, std::size_t max_frame = 1u << 18);
 
   ParseStatus parse(std::string_view frame, std::int64_t recv_ns, MarketSink& sink) noexcept;
+  // The same, without copying the frame when `readable_after` >= SIMDJSON_PADDING (64) readable bytes follow it
+  // (net::WsFrame guarantees net::kFramePadding).
+  ParseStatus parse_in_place(std::string_view frame, std::size_t readable_after, std::int64_t recv_ns,
+                             MarketSink& sink) noexcept;
   [[nodiscard]] const ParseStats& stats() const noexcept { return stats_; }
 
  private:

@@ -260,5 +260,44 @@ TEST(Book, QuoteCheckIsOffByDefaultAndInvalidatesWhenEnabled) {
   EXPECT_EQ(b.reason(), InvalidReason::kTopMismatch);
 }
 
+// Snapshot replacement clears only the bitmap words between the lowest and highest level seen since the last
+// clear: after random updates anywhere on the ladder, every snapshot must leave exactly its own levels.
+TEST(Book, SnapshotsReplaceEveryLevelAfterRandomUpdates) {
+  Book b;
+  std::mt19937 rng(7);
+  for (int round = 0; round < 300; ++round) {
+    std::map<std::int64_t, std::int64_t> bids, asks;
+    const std::int64_t mid = static_cast<std::int64_t>(rng() % 9000 + 500);  // slots
+    b.begin_snapshot(1000 + round, 1);
+    for (int k = 0; k < static_cast<int>(rng() % 30); ++k) {
+      const std::int64_t slot = mid - 1 - static_cast<std::int64_t>(rng() % 400);
+      const std::int64_t size = static_cast<std::int64_t>(rng() % 1000 + 1) * 1000;
+      b.snapshot_level(BookSide::kBid, Price::from_raw(slot * 100), Qty::from_raw(size));
+      bids[slot * 100] = size;
+    }
+    for (int k = 0; k < static_cast<int>(rng() % 30); ++k) {
+      const std::int64_t slot = mid + static_cast<std::int64_t>(rng() % 400);
+      const std::int64_t size = static_cast<std::int64_t>(rng() % 1000 + 1) * 1000;
+      b.snapshot_level(BookSide::kAsk, Price::from_raw(slot * 100), Qty::from_raw(size));
+      asks[slot * 100] = size;
+    }
+    ASSERT_EQ(b.end_snapshot(), SnapshotStatus::kValid);
+    ASSERT_EQ(b.level_count(BookSide::kBid), static_cast<int>(bids.size()));
+    ASSERT_EQ(b.level_count(BookSide::kAsk), static_cast<int>(asks.size()));
+    // Every level the snapshot set, and nothing else, is on the ladder.
+    std::map<std::int64_t, std::int64_t> seen_bids, seen_asks;
+    b.for_each_level(BookSide::kBid, [&](Price p, Qty q) { seen_bids[p.raw] = q.raw; return true; });
+    b.for_each_level(BookSide::kAsk, [&](Price p, Qty q) { seen_asks[p.raw] = q.raw; return true; });
+    ASSERT_EQ(seen_bids, bids);
+    ASSERT_EQ(seen_asks, asks);
+    // Then raw ladder updates anywhere (far outside the snapshot's range too), before the next snapshot.
+    for (int k = 0; k < 20; ++k) {
+      const std::int64_t price = static_cast<std::int64_t>(rng() % 10001) * 100;
+      const std::int64_t size = rng() % 3 == 0 ? 0 : static_cast<std::int64_t>(rng() % 1000 + 1);
+      b.set_level(rng() % 2 ? BookSide::kBid : BookSide::kAsk, Price::from_raw(price), Qty::from_raw(size));
+    }
+  }
+}
+
 }  // namespace
 }  // namespace polybot::book

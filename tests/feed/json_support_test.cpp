@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstring>
 #include <random>
 #include <string>
 
@@ -156,6 +157,20 @@ TEST(PolymarketParserReaders, BadDecimalsAndWrongTypesAreCountedNotParsed) {
     EXPECT_EQ(parser.parse(head + bad + "}]}", 1, sink), ParseStatus::kBadNumber) << bad;
   }
   EXPECT_TRUE(sink.levels.empty());
+}
+
+// has_backslash replaces memchr for strings inside a padded frame: same answer for every length and position,
+// whatever the bytes after the string.
+TEST(JsonSupport, HasBackslashAgreesWithMemchr) {
+  std::mt19937_64 rng(11);
+  for (int i = 0; i < 20000; ++i) {
+    const std::size_t len = rng() % 100;
+    std::string s;
+    for (std::size_t k = 0; k < len; ++k) s += (rng() % 40 == 0) ? '\\' : static_cast<char>('0' + rng() % 40);
+    const std::string buf = s + std::string(64, (rng() & 1) ? '\\' : '"');  // a backslash right after must not count
+    const std::string_view view(buf.data(), len);
+    ASSERT_EQ(detail::has_backslash(view), std::memchr(view.data(), '\\', view.size()) != nullptr) << s;
+  }
 }
 
 }  // namespace

@@ -241,5 +241,50 @@ TEST(PolymarketParser, UnknownTokensAreSkippedWhenNotAutoRegistering) {
             ParseStatus::kUnknownInstrument);
 }
 
+// The sessions hand frames over in place (the WebSocket client guarantees kFramePadding readable bytes after each
+// one); that entry must read every fixture exactly as the copying one does, whatever the bytes after the frame.
+TEST(PolymarketParser, InPlaceParsingReadsEveryFixtureLikeTheCopyingEntry) {
+  const char* files[] = {"ws_messages__book.json",
+                         "ws_messages__price_change_v2.json",
+                         "ws_messages__last_trade_price.json",
+                         "ws_messages__tick_size_change.json",
+                         "crates_test_data__ws_market_book_msg.json",
+                         "crates_test_data__ws_market_price_change_msg.json",
+                         "crates_test_data__ws_market_best_bid_ask_msg.json",
+                         "crates_test_data__ws_market_new_market_msg.json",
+                         "crates_test_data__ws_market_last_trade_msg.json",
+                         "crates_test_data__ws_market_tick_size_msg.json"};
+  for (const char* f : files) {
+    const std::string text = read_text(data_path(std::string(kPm) + f));
+    for (const char filler : {'\0', ' ', '}', '"'}) {
+      Fixture copy, in_place;
+      const std::string padded = text + std::string(64, filler);
+      const ParseStatus a = copy.parser.parse(text, 42, copy.sink);
+      const ParseStatus b = in_place.parser.parse_in_place(std::string_view(padded.data(), text.size()), 64, 42,
+                                                           in_place.sink);
+      ASSERT_EQ(a, b) << f;
+      ASSERT_EQ(copy.sink.levels.size(), in_place.sink.levels.size()) << f;
+      for (std::size_t i = 0; i < copy.sink.levels.size(); ++i) {
+        EXPECT_EQ(copy.sink.levels[i].price, in_place.sink.levels[i].price) << f;
+        EXPECT_EQ(copy.sink.levels[i].size, in_place.sink.levels[i].size) << f;
+        EXPECT_EQ(copy.sink.levels[i].side, in_place.sink.levels[i].side) << f;
+        EXPECT_EQ(copy.sink.levels[i].hdr.ts_exch, in_place.sink.levels[i].hdr.ts_exch) << f;
+      }
+      EXPECT_EQ(copy.sink.snapshots.size(), in_place.sink.snapshots.size()) << f;
+      EXPECT_EQ(copy.sink.trades.size(), in_place.sink.trades.size()) << f;
+      EXPECT_EQ(copy.sink.quotes.size(), in_place.sink.quotes.size()) << f;
+      EXPECT_EQ(copy.sink.statuses.size(), in_place.sink.statuses.size()) << f;
+    }
+  }
+}
+
+// Too little room after the frame for simdjson's padding: the in-place entry falls back to the padded copy.
+TEST(PolymarketParser, InPlaceParsingCopiesWhenThePaddingIsShort) {
+  Fixture fx;
+  const std::string text = read_text(data_path(std::string(kPm) + "ws_messages__price_change_v2.json"));
+  EXPECT_EQ(fx.parser.parse_in_place(text, 0, 42, fx.sink), ParseStatus::kOk);
+  EXPECT_EQ(fx.sink.levels.size(), 3u);
+}
+
 }  // namespace
 }  // namespace polybot::feed
