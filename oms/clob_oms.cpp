@@ -34,7 +34,9 @@ Result<std::unique_ptr<ClobOms>, std::string> ClobOms::create(ClobOmsConfig cfg,
   } wipe_given{creds};
   std::unique_ptr<ClobOms> s(new ClobOms(std::move(cfg), std::move(signer), clock));
   ClobOmsConfig& c = s->cfg_;
-  if (c.markets.empty()) return Err{std::string("oms.markets: empty (the oms needs at least one token to trade)")};
+  if (c.markets.empty() && !c.markets_from_stream) {
+    return Err{std::string("oms.markets: empty (the oms needs at least one token to trade)")};
+  }
 
   net::TlsClientOptions to;
   to.use_system_trust = c.system_trust;
@@ -49,13 +51,7 @@ Result<std::unique_ptr<ClobOms>, std::string> ClobOms::create(ClobOmsConfig cfg,
   s->domains_.emplace(std::move(*domains));
   s->order_signer_ = std::make_unique<OrderSigner>(s->signer_, *s->domains_);
 
-  for (const OmsMarket& m : c.markets) {
-    if (!s->dir_.set(m.instrument, m.market, m.token_id, m.condition_id, m.tick, m.min_size, m.neg_risk)) {
-      return Err{"oms.markets: instrument " + std::to_string(m.instrument.value) + " token_id = \"" + m.token_id +
-                 "\" condition_id = \"" + m.condition_id + "\" tick = " + m.tick.to_string() +
-                 ": not a valid token (decimal uint256), condition id (0x + 64 hex) or tick"};
-    }
-  }
+  if (auto d = fill_directory(c.markets, s->dir_); !d) return Err{d.error()};
 
   // API credentials: given (environment) or created/derived with an L1 signature at first run.
   ApiKeyText text;
@@ -100,19 +96,10 @@ Result<std::unique_ptr<ClobOms>, std::string> ClobOms::create(ClobOmsConfig cfg,
   }
   s->logic_ = std::make_unique<OmsLogic>(c.oms, s->dir_, *s->store_, *s->signing_, s->gateway_.get(), clock,
                                          *s->agent_);
+  s->logic_->set_directory_writer(&s->dir_);  // markets announced by MarketDef (roll-over)
   s->logic_->set_input_recorder(inputs);
   s->forward_.logic = s->logic_.get();
-  for (const OmsPresignTarget& t : c.presign) {
-    if (s->dir_.find(t.instrument) == nullptr) {
-      return Err{"oms.presign: instrument " + std::to_string(t.instrument.value) + " is not in oms.markets"};
-    }
-    const auto n = static_cast<std::uint32_t>(t.prices.size());
-    if (t.amount_raw > 0) {
-      s->logic_->set_presign_market_targets(t.instrument, t.side, t.prices.data(), n, t.amount_raw, t.type);
-    } else {
-      s->logic_->set_presign_targets(t.instrument, t.side, t.prices.data(), n, t.size, t.type, t.post_only);
-    }
-  }
+  if (auto p = apply_presign(c.presign, s->dir_, *s->logic_); !p) return Err{p.error()};
   s->agent_->set_drain_timeout_ms(c.drain_timeout_ms);
   s->agent_->set_start_timeout_ms(c.start_timeout_ms);
 
@@ -122,9 +109,35 @@ Result<std::unique_ptr<ClobOms>, std::string> ClobOms::create(ClobOmsConfig cfg,
                                   *s->logic_);
     if (!ch) return Err{"oms.ws_url = \"" + c.ws_url + "\": " + ch.error()};
     s->user_ = std::move(*ch);
-    s->user_->set_input_recorder(inputs);
   }
   return s;
+}
+
+Status<std::string> ClobOms::fill_directory(const std::vector<OmsMarket>& markets, MarketDirectory& dir) {
+  for (const OmsMarket& m : markets) {
+    if (!dir.set(m.instrument, m.market, m.token_id, m.condition_id, m.tick, m.min_size, m.neg_risk)) {
+      return Err{"oms.markets: instrument " + std::to_string(m.instrument.value) + " token_id = \"" + m.token_id +
+                 "\" condition_id = \"" + m.condition_id + "\" tick = " + m.tick.to_string() +
+                 ": not a valid token (decimal uint256), condition id (0x + 64 hex) or tick"};
+    }
+  }
+  return Ok{};
+}
+
+Status<std::string> ClobOms::apply_presign(const std::vector<OmsPresignTarget>& presign,
+                                                 const MarketDirectory& dir, OmsLogic& logic) {
+  for (const OmsPresignTarget& t : presign) {
+    if (dir.find(t.instrument) == nullptr) {
+      return Err{"oms.presign: instrument " + std::to_string(t.instrument.value) + " is not in oms.markets"};
+    }
+    const auto n = static_cast<std::uint32_t>(t.prices.size());
+    if (t.amount_raw > 0) {
+      logic.set_presign_market_targets(t.instrument, t.side, t.prices.data(), n, t.amount_raw, t.type);
+    } else {
+      logic.set_presign_targets(t.instrument, t.side, t.prices.data(), n, t.size, t.type, t.post_only);
+    }
+  }
+  return Ok{};
 }
 
 void ClobOms::bind(Channel<Envelope>& input, Channel<Envelope>* output, const Agent* upstream) noexcept {

@@ -66,6 +66,7 @@ struct ClobOmsConfig {
   OmsConfig oms;               // api_key is taken from the credentials
   std::uint32_t signed_slots = 256;
   std::vector<OmsMarket> markets;
+  bool markets_from_stream = false;  // live feeds: tokens arrive as MarketDef inputs (roll-over), none up front
   std::vector<OmsPresignTarget> presign;
   std::uint64_t l1_nonce = 0;
   int startup_timeout_ms = 10'000;
@@ -102,6 +103,11 @@ class ClobOms {
   [[nodiscard]] ClobGateway& gateway() noexcept { return *gateway_; }
   [[nodiscard]] MarketDirectory& markets() noexcept { return dir_; }
   [[nodiscard]] const Address& address() const noexcept { return signer_.address(); }
+
+  // The configuration steps the replay repeats: the market directory, and the pre-sign targets on a logic.
+  static Status<std::string> fill_directory(const std::vector<OmsMarket>& markets, MarketDirectory& dir);
+  static Status<std::string> apply_presign(const std::vector<OmsPresignTarget>& presign,
+                                                 const MarketDirectory& dir, OmsLogic& logic);
 
  private:
   ClobOms(ClobOmsConfig cfg, Signer signer, const Clock& clock);

@@ -19,7 +19,23 @@ enum class OmsInputKind : std::uint8_t {
   kHeartbeat = 5,     // head: ok (u8) + VenueError (u16)
   kUserFrame = 6,     // body: the user-channel text frame as received
   kUserGap = 7,       // head: open (u8)
-  kSignDone = 8,      // head: SignDone + digest (32 bytes); body: the signed POST /order body
+  kSignDone = 8,      // head: SignDone + digest + SignKey + signed_ns; body: the signed POST /order body
+  // What the replay needs to re-run the logic exactly (oms/replay/oms_replay.hpp):
+  kTick = 9,          // OmsLogic::poll(now) changed something: ts = its now (the record precedes the effects)
+  kSent = 10,         // a call on the venue that went out: head SentHead; body: the order body / cursor / ids
+  kSignRefused = 11,  // the signer's queue refused a job (the order was refused)
+  kHealth = 12,       // the venue's heartbeat health as the logic saw it changed: head healthy (u8)
+  kStart = 13,        // the logic's identity: head started_ns (i64); body: api key, '\n', funder address
+};
+
+// kSent head: which call, for which order (kOrder: client id; cancels: first digest), with what flags.
+struct SentHead {
+  std::uint8_t kind = 0;    // RequestKind
+  std::uint8_t resend = 0;
+  std::uint16_t count = 0;  // cancel_many: ids in the body
+  std::uint32_t pad = 0;
+  std::uint64_t client = 0;
+  std::int64_t after_s = 0; // query_trades
 };
 
 class OmsInputRecorder {

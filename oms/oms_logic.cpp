@@ -1,6 +1,9 @@
 #include "oms/oms_logic.hpp"
 
+#include <utility>
+
 #include "core/int128.hpp"
+#include "core/word256.hpp"
 
 namespace polybot::oms {
 namespace {
@@ -18,8 +21,8 @@ struct TradeCollector final : UserEventSink {
 };
 }  // namespace
 
-OmsLogic::OmsLogic(OmsConfig cfg, const MarketDirectory& markets, SignedOrderStore& store, SigningService& signer,
-                   ClobGateway* gateway, const Clock& clock, Emitter& out)
+OmsLogic::OmsLogic(OmsConfig cfg, const MarketDirectory& markets, SignedOrderStore& store, SignPort& signer,
+                   OrderVenue* gateway, const Clock& clock, Emitter& out)
     : cfg_(std::move(cfg)),
       markets_(markets),
       store_(store),
@@ -35,9 +38,43 @@ OmsLogic::OmsLogic(OmsConfig cfg, const MarketDirectory& markets, SignedOrderSto
   reconcile_wanted_ = cfg_.reconcile_on_start && gateway != nullptr;
 }
 
+void OmsLogic::set_input_recorder(OmsInputRecorder* r) noexcept {
+  inputs_ = r;
+  if (inputs_ == nullptr) return;
+  std::string id = cfg_.api_key;  // the API key is public (POLY_API_KEY); the secret never comes here
+  id += '\n';
+  id += cfg_.funder_address;
+  record(OmsInputKind::kStart, started_ns_, &started_ns_, sizeof started_ns_, id);
+}
+
 // ---- outputs ----
 
+void OmsLogic::note_sent(SendStatus s, RequestKind kind, std::uint64_t client, bool resend, std::string_view body,
+                         std::int64_t after_s, std::uint32_t count) noexcept {
+  if (s != SendStatus::kSent || inputs_ == nullptr) return;
+  SentHead h;
+  h.kind = static_cast<std::uint8_t>(kind);
+  h.resend = resend ? 1 : 0;
+  h.count = static_cast<std::uint16_t>(count);
+  h.client = client;
+  h.after_s = after_s;
+  record(OmsInputKind::kSent, event_ns_, &h, sizeof h, body);
+}
+
+bool OmsLogic::venue_healthy(std::int64_t now_ns) const noexcept {
+  const bool h = gateway_->heartbeat_healthy(now_ns);
+  if (health_seen_ != static_cast<std::int8_t>(h ? 1 : 0)) {
+    health_seen_ = static_cast<std::int8_t>(h ? 1 : 0);
+    const std::uint8_t v = h ? 1 : 0;
+    record(OmsInputKind::kHealth, now_ns, &v, sizeof v);
+  }
+  return h;
+}
+
 void OmsLogic::emit(ExecReport& r) noexcept {
+  touch();
+  // Outside on_input (an answer, a frame, a poll) the report was caused by that event: received at its time.
+  if (in_call_ == nullptr && r.hdr.ts_recv == 0) r.hdr.ts_recv = event_ns_;
   Envelope e = Envelope::of(r);
   Emitter& sink = in_call_ != nullptr ? *in_call_ : out_;
   if (!sink.emit(e)) ++counters_.emit_failures;
@@ -105,15 +142,37 @@ OmsReason OmsLogic::gate(MarketId market, std::int64_t now_ns) const noexcept {
   if (halted_) return OmsReason::kHalted;
   if (fail_closed_) return OmsReason::kFailClosed;
   if (!reconcile_clean_) return OmsReason::kReconciling;
-  if (cfg_.require_heartbeat && gateway_ != nullptr && !gateway_->heartbeat_healthy(now_ns))
+  if (cfg_.require_heartbeat && gateway_ != nullptr && !venue_healthy(now_ns))
     return OmsReason::kHeartbeatDown;
   if (table_.market_blocked(market)) return OmsReason::kMarketUnknown;
   return OmsReason::kNone;
 }
 
+void OmsLogic::define_market(const MarketDef& d) noexcept {
+  if (dir_writer_ == nullptr) return;
+  char condition[66];
+  const std::string_view cond(condition, word256_to_hex(d.condition_id, condition));
+  for (const auto& [id, word] : {std::pair{d.up, d.up_token}, std::pair{d.down, d.down_token}}) {
+    char digits[80];
+    const std::string_view token(digits, word256_to_decimal(word, digits));
+    const TokenInfo* known = markets_.find(id);
+    // The signing thread may be reading a known entry: rewrite it only when the definition really changed.
+    if (known != nullptr && known->token.text() == token && known->condition() == cond && known->market == d.market &&
+        known->min_size == d.min_order_size && known->neg_risk == (d.neg_risk != 0)) {
+      continue;
+    }
+    if (dir_writer_->set(id, d.market, token, cond, d.tick, d.min_order_size, d.neg_risk != 0)) {
+      ++counters_.markets_defined;
+    } else {
+      ++counters_.market_def_errors;
+    }
+  }
+}
+
 void OmsLogic::on_input(const Envelope& in, const Clock& clock, Emitter& out) noexcept {
   in_call_ = &out;
   const std::int64_t now = clock.now_ns();
+  event_ns_ = now;
   if (in.is<OrderRequest>()) {
     const OrderRequest& req = in.as<OrderRequest>();
     switch (req.action) {
@@ -122,6 +181,10 @@ void OmsLogic::on_input(const Envelope& in, const Clock& clock, Emitter& out) no
       case OrderAction::kCancelMarket:
       case OrderAction::kCancelAll: cancel_order(req, now); break;
     }
+  } else if (in.is<MarketDef>()) {
+    define_market(in.as<MarketDef>());
+  } else if (in.is<TickSizeChange>()) {
+    if (dir_writer_ != nullptr) (void)dir_writer_->set_tick(in.hdr.instrument, in.as<TickSizeChange>().new_tick);
   } else if (in.is<Command>()) {
     const Command& c = in.as<Command>();
     switch (c.kind) {
@@ -134,7 +197,7 @@ void OmsLogic::on_input(const Envelope& in, const Clock& clock, Emitter& out) no
         break;
       case CommandKind::kPanic:
         halted_ = true;
-        if (gateway_ != nullptr) (void)gateway_->cancel_all();
+        if (gateway_ != nullptr) note_sent(gateway_->cancel_all(), RequestKind::kCancelAll, 0, false, {});
         break;
       case CommandKind::kReconcile: request_reconcile(); break;
       case CommandKind::kReduceOnly: break;  // risk's business
@@ -201,6 +264,7 @@ void OmsLogic::new_order(const OrderRequest& req, std::int64_t now) noexcept {
   job.key = key;
   job.expiration_s = req.expiration_s;
   if (!signer_.submit(job)) {
+    record(OmsInputKind::kSignRefused, now, &job.client.value, sizeof job.client.value);
     store_.release(slot);
     table_.apply(*o, ExecKind::kRejected, now);
     report(*o, ExecKind::kRejected, {}, {}, TradeStatus::kNone, static_cast<std::uint16_t>(OmsReason::kNoSignSlot));
@@ -230,6 +294,7 @@ bool OmsLogic::try_send(Order& o, bool resend, std::int64_t now) noexcept {
   if (gateway_ != nullptr) {
     const SignedRequest& sr = store_.at(o.signed_slot);
     s = gateway_->send_order(o.client_id, sr.view(), resend, &sr.l2);
+    note_sent(s, RequestKind::kOrder, o.client_id.value, resend, sr.view());
   }
   if (s == SendStatus::kSent) {
     ++o.send_attempts;
@@ -250,13 +315,16 @@ bool OmsLogic::try_send(Order& o, bool resend, std::int64_t now) noexcept {
 
 void OmsLogic::cancel_order(const OrderRequest& req, std::int64_t /*now*/) noexcept {
   if (req.action == OrderAction::kCancelAll) {
-    if (gateway_ != nullptr) (void)gateway_->cancel_all();
+    if (gateway_ != nullptr) note_sent(gateway_->cancel_all(), RequestKind::kCancelAll, 0, false, {});
     ++counters_.cancels;
     return;
   }
   if (req.action == OrderAction::kCancelMarket) {
     const TokenInfo* ti = markets_.find(req.hdr.instrument);
-    if (gateway_ != nullptr && ti != nullptr) (void)gateway_->cancel_market(ti->condition(), {});
+    if (gateway_ != nullptr && ti != nullptr) {
+      note_sent(gateway_->cancel_market(ti->condition(), {}), RequestKind::kCancelMarket, req.client_id.value, false,
+                ti->condition());
+    }
     ++counters_.cancels;
     return;
   }
@@ -265,7 +333,10 @@ void OmsLogic::cancel_order(const OrderRequest& req, std::int64_t /*now*/) noexc
   ++counters_.cancels;
   o->cancel_pending = 1;
   if (o->state == OrderState::kSigning || o->send_pending != 0) return;  // never sent: stopped before sending
-  if (gateway_ != nullptr && o->has_digest) (void)gateway_->cancel(o->digest);
+  if (gateway_ != nullptr && o->has_digest) {
+    note_sent(gateway_->cancel(o->digest), RequestKind::kCancel, o->client_id.value, false,
+              std::string_view(reinterpret_cast<const char*>(o->digest.data()), o->digest.size()));
+  }
 }
 
 // ---- periodic ----
@@ -284,16 +355,19 @@ bool OmsLogic::settled() noexcept {
 
 int OmsLogic::poll(std::int64_t now) noexcept {
   int work = 0;
+  // Venue cadence first: its answers are events of their own (journaled at top level, before this poll's tick).
+  if (gateway_ != nullptr) gateway_->poll(now);
+  in_poll_ = true;
+  ticked_ = false;
+  event_ns_ = now;
   SignDone d;
   while (signer_.poll(d)) {
     ++work;
     if (inputs_ != nullptr) {
-      struct {
-        SignDone done;
-        OrderDigest digest;
-      } head{d, store_.at(d.slot).digest};
-      record(OmsInputKind::kSignDone, &head, sizeof head,
-             d.outcome == SignOutcome::kOk ? store_.at(d.slot).view() : std::string_view{});
+      const SignedRequest& sr = store_.at(d.slot);
+      SignDoneHead head{d, sr.digest, sr.key, sr.signed_ns};
+      record(OmsInputKind::kSignDone, now, &head, sizeof head,
+             d.outcome == SignOutcome::kOk ? sr.view() : std::string_view{});
     }
     if (d.tag == 1) {
       const std::uint32_t i = static_cast<std::uint32_t>(d.client.value);
@@ -327,7 +401,6 @@ int OmsLogic::poll(std::int64_t now) noexcept {
     }
     dispatch(*o, d.slot, now);
   }
-  if (gateway_ != nullptr) gateway_->poll(now);
   if (send_pending_ > 0) {
     table_.for_each([&](Order& o) {
       if (o.send_pending == 0) return;
@@ -344,12 +417,17 @@ int OmsLogic::poll(std::int64_t now) noexcept {
     });
   }
   refill_presign(now);
-  cache_.expire(now, [&](std::uint32_t slot) { store_.release(slot); });
+  cache_.expire(now, [&](std::uint32_t slot) {
+    touch();
+    store_.release(slot);
+  });
   step_reconcile(now);
   if (now >= next_retire_ns_) {
+    touch();
     table_.retire_terminal(now - cfg_.retire_after_ms * kMs);
     next_retire_ns_ = now + 1'000 * kMs;
   }
+  in_poll_ = false;
   return work;
 }
 
@@ -378,6 +456,7 @@ void OmsLogic::refill_presign(std::int64_t /*now*/) noexcept {
     if (t.in_flight > 0 || cache_.count(t.key) > 0) continue;
     if (store_.free_count() <= kPresignReserve) return;
     std::uint32_t slot = 0;
+    touch();
     if (!store_.acquire(&slot)) return;
     SignJob job;
     job.slot = slot;
@@ -385,24 +464,25 @@ void OmsLogic::refill_presign(std::int64_t /*now*/) noexcept {
     job.client = ClientOrderId{i};
     job.key = t.key;
     job.l2_ahead = true;  // its HMACs too: a cache hit then hashes nothing on this thread
-    if (signer_.submit(job)) ++t.in_flight;
-    else store_.release(slot);
+    if (signer_.submit(job)) {
+      ++t.in_flight;
+    } else {
+      record(OmsInputKind::kSignRefused, event_ns_, &job.client.value, sizeof job.client.value);
+      store_.release(slot);
+    }
   }
 }
 
 // ---- venue answers ----
 
 void OmsLogic::on_order_answer(ClientOrderId id, const OrderAnswer& a) noexcept {
+  const std::int64_t now = begin_event();
   if (inputs_ != nullptr) {
-    struct {
-      std::uint64_t id;
-      OrderAnswer answer;
-    } head{id.value, a};
-    record(OmsInputKind::kOrderAnswer, &head, sizeof head);
+    const OrderAnswerHead head{id.value, a};
+    record(OmsInputKind::kOrderAnswer, now, &head, sizeof head);
   }
   Order* o = table_.find(id);
   if (o == nullptr) return;
-  const std::int64_t now = clock_.now_ns();
   switch (a.disposition) {
     case Disposition::kOk:
       if (table_.apply(*o, ExecKind::kAccepted, now) == Transition::kApplied) {
@@ -460,17 +540,13 @@ void OmsLogic::on_order_answer(ClientOrderId id, const OrderAnswer& a) noexcept 
 }
 
 void OmsLogic::on_cancel_answer(const OrderDigest& id, bool cancelled, VenueError reason) noexcept {
+  const std::int64_t now = begin_event();
   if (inputs_ != nullptr) {
-    struct {
-      OrderDigest id;
-      std::uint8_t cancelled;
-      VenueError reason;
-    } head{id, static_cast<std::uint8_t>(cancelled ? 1 : 0), reason};
-    record(OmsInputKind::kCancelAnswer, &head, sizeof head);
+    const CancelAnswerHead head{id, static_cast<std::uint8_t>(cancelled ? 1 : 0), reason};
+    record(OmsInputKind::kCancelAnswer, now, &head, sizeof head);
   }
   Order* o = table_.find(id);
   if (o == nullptr) return;
-  const std::int64_t now = clock_.now_ns();
   if (cancelled) {
     if (table_.apply(*o, ExecKind::kCancelled, now) == Transition::kApplied) {
       report(*o, ExecKind::kCancelled);
@@ -484,35 +560,31 @@ void OmsLogic::on_cancel_answer(const OrderDigest& id, bool cancelled, VenueErro
 }
 
 void OmsLogic::on_cancel_failed(RequestKind kind, VenueError error) noexcept {
+  const std::int64_t now = begin_event();
   if (inputs_ != nullptr) {
-    struct {
-      RequestKind kind;
-      VenueError error;
-    } head{kind, error};
-    record(OmsInputKind::kCancelFailed, &head, sizeof head);
+    const KindErrorHead head{kind, error};
+    record(OmsInputKind::kCancelFailed, now, &head, sizeof head);
   }
   if (disposition_of(error) == Disposition::kFailClosed) fail_closed_ = true;
   request_reconcile();
 }
 
 void OmsLogic::on_heartbeat(bool ok, VenueError error) noexcept {
+  const std::int64_t now = begin_event();
   if (inputs_ != nullptr) {
-    struct {
-      std::uint8_t ok;
-      VenueError error;
-    } head{static_cast<std::uint8_t>(ok ? 1 : 0), error};
-    record(OmsInputKind::kHeartbeat, &head, sizeof head);
+    const HeartbeatHead head{static_cast<std::uint8_t>(ok ? 1 : 0), error};
+    record(OmsInputKind::kHeartbeat, now, &head, sizeof head);
   }
   if (!ok && (error == VenueError::kUnauthorized || error == VenueError::kForbidden)) fail_closed_ = true;
 }
 
 void OmsLogic::on_order(const UserOrderEvent& ev) noexcept {
+  const std::int64_t now = in_frame_ ? event_ns_ : begin_event();
   Order* o = table_.find(ev.id);
   if (o == nullptr) {
     ++counters_.stray_events;
     return;
   }
-  const std::int64_t now = clock_.now_ns();
   if (ev.type == UserOrderType::kCancellation || ev.status == UserOrderStatus::kCanceled ||
       ev.status == UserOrderStatus::kInvalid) {
     if (table_.apply(*o, ExecKind::kCancelled, now) == Transition::kApplied) {
@@ -532,7 +604,7 @@ void OmsLogic::on_order(const UserOrderEvent& ev) noexcept {
 }
 
 void OmsLogic::on_trade(const UserTradeEvent& ev) noexcept {
-  const std::int64_t now = clock_.now_ns();
+  const std::int64_t now = in_frame_ ? event_ns_ : begin_event();
   attribute_fills(ev, cfg_.api_key, cfg_.funder_address, [&](const OurFill& f) {
     Order* o = table_.find(f.order);
     if (o == nullptr) {
@@ -562,10 +634,20 @@ void OmsLogic::on_trade(const UserTradeEvent& ev) noexcept {
   });
 }
 
+bool OmsLogic::on_user_frame(std::string_view frame) noexcept {
+  const std::int64_t now = begin_event();
+  record(OmsInputKind::kUserFrame, now, nullptr, 0, frame);
+  in_frame_ = true;
+  (void)user_parser_.parse(frame, *this);
+  in_frame_ = false;
+  return true;
+}
+
 void OmsLogic::on_gap(bool open) noexcept {
+  const std::int64_t now = begin_event();
   if (inputs_ != nullptr) {
     const std::uint8_t head = open ? 1 : 0;
-    record(OmsInputKind::kUserGap, &head, sizeof head);
+    record(OmsInputKind::kUserGap, now, &head, sizeof head);
   }
   if (!open) {
     user_channel_dropped_ = true;
@@ -579,7 +661,9 @@ void OmsLogic::on_gap(bool open) noexcept {
 
 void OmsLogic::step_reconcile(std::int64_t now) noexcept {
   if (gateway_ == nullptr || phase_ != ReconcilePhase::kIdle || !reconcile_wanted_ || now < next_reconcile_ns_) return;
-  if (gateway_->query_open_orders() != SendStatus::kSent) return;
+  const SendStatus s = gateway_->query_open_orders();
+  note_sent(s, RequestKind::kDataOrders, 0, false, {});
+  if (s != SendStatus::kSent) return;
   reconcile_wanted_ = false;
   reconciler_.begin();
   pages_ = 0;
@@ -591,24 +675,22 @@ void OmsLogic::on_open_order(const VenueOpenOrder& o) noexcept {
 }
 
 void OmsLogic::on_query_answer(RequestKind kind, VenueError error, std::string_view body) noexcept {
+  const std::int64_t now = begin_event();
   if (inputs_ != nullptr) {
-    struct {
-      RequestKind kind;
-      VenueError error;
-    } head{kind, error};
-    record(OmsInputKind::kQueryAnswer, &head, sizeof head, body);
+    const KindErrorHead head{kind, error};
+    record(OmsInputKind::kQueryAnswer, now, &head, sizeof head, body);
   }
   if (phase_ == ReconcilePhase::kIdle) return;
   if (error != VenueError::kNone) {
     phase_ = ReconcilePhase::kIdle;
     reconcile_wanted_ = true;
-    next_reconcile_ns_ = clock_.now_ns() + cfg_.reconcile_retry_ms * kMs;
+    next_reconcile_ns_ = now + cfg_.reconcile_retry_ms * kMs;
     return;
   }
   const auto retry_later = [&] {
     phase_ = ReconcilePhase::kIdle;
     reconcile_wanted_ = true;
-    next_reconcile_ns_ = clock_.now_ns() + cfg_.reconcile_retry_ms * kMs;
+    next_reconcile_ns_ = now + cfg_.reconcile_retry_ms * kMs;
   };
   // Every page is read: next_cursor until the end marker "LTE=" (protocol notes §6.2); a walk longer than
   // kMaxPages is a difference we cannot rule out.
@@ -622,12 +704,16 @@ void OmsLogic::on_query_answer(RequestKind kind, VenueError error, std::string_v
       return retry_later();
     }
     if (more_pages(cursor)) {
-      if (gateway_->query_open_orders(cursor) != SendStatus::kSent) return retry_later();
+      const SendStatus qs = gateway_->query_open_orders(cursor);
+      note_sent(qs, RequestKind::kDataOrders, 0, false, cursor);
+      if (qs != SendStatus::kSent) return retry_later();
       return;
     }
     pages_ = 0;
     const std::int64_t after = started_ns_ / 1'000'000'000 - cfg_.trades_lookback_s;
-    if (gateway_->query_trades(after) != SendStatus::kSent) {
+    const SendStatus ts = gateway_->query_trades(after);
+    note_sent(ts, RequestKind::kDataTrades, 0, false, {}, after);
+    if (ts != SendStatus::kSent) {
       phase_ = ReconcilePhase::kIdle;
       reconcile_wanted_ = true;
       return;
@@ -644,7 +730,9 @@ void OmsLogic::on_query_answer(RequestKind kind, VenueError error, std::string_v
     bool ok = state_parser_.parse_trades(body, tc, &cursor) == RestParseStatus::kOk;
     if (ok && more_pages(cursor) && ++pages_ <= kMaxPages) {
       const std::int64_t after = started_ns_ / 1'000'000'000 - cfg_.trades_lookback_s;
-      if (gateway_->query_trades(after, cursor) != SendStatus::kSent) return retry_later();
+      const SendStatus qs = gateway_->query_trades(after, cursor);
+      note_sent(qs, RequestKind::kDataTrades, 0, false, cursor, after);
+      if (qs != SendStatus::kSent) return retry_later();
       return;
     }
     ok = ok && !more_pages(cursor);
@@ -652,14 +740,18 @@ void OmsLogic::on_query_answer(RequestKind kind, VenueError error, std::string_v
     phase_ = ReconcilePhase::kIdle;
     ++counters_.reconciliations;
     strays_n_ = 0;
-    const ReconcileReport rep = reconciler_.finish(table_, clock_.now_ns(), *this);
+    const ReconcileReport rep = reconciler_.finish(table_, now, *this);
     reconcile_clean_ = ok && rep.clean();
     if (!reconcile_clean_) {
       ++counters_.unexplained;
       reconcile_wanted_ = true;  // look again: a race with live events clears on the next pass
-      next_reconcile_ns_ = clock_.now_ns() + cfg_.reconcile_retry_ms * kMs;
+      next_reconcile_ns_ = now + cfg_.reconcile_retry_ms * kMs;
     }
-    if (strays_n_ > 0) (void)gateway_->cancel_many(strays_.data(), strays_n_);
+    if (strays_n_ > 0) {
+      note_sent(gateway_->cancel_many(strays_.data(), strays_n_), RequestKind::kCancelMany, 0, false,
+                std::string_view(reinterpret_cast<const char*>(strays_.data()), strays_n_ * sizeof(OrderDigest)), 0,
+                strays_n_);
+    }
     ExecReport summary{};
     summary.hdr.type = ExecReport::kType;
     summary.kind = ExecKind::kReconciled;

@@ -9,6 +9,9 @@
 //   * A timeout puts the order in Unknown: new orders on that market are refused until reconciliation resolves it;
 //     any unexplained difference, a failed heartbeat or an auth failure refuses every new order (fail closed).
 // Venue answers arrive through the GatewayListener / UserChannelListener callbacks, on the same (oms) thread.
+// Replayable: every input from outside the channels (answers, frames, signatures, heartbeat health, which calls
+// went out, the poll times at which something changed) is journaled through the OmsInputRecorder with the time
+// the logic used, so oms/replay re-runs it against the journal bit for bit.
 // No allocation after construction; never blocks; no exception leaves it.
 #pragma once
 
@@ -18,6 +21,7 @@
 
 #include "core/stage.hpp"
 #include "oms/gateway/clob_gateway.hpp"
+#include "oms/gateway/order_venue.hpp"
 #include "oms/oms_input_recorder.hpp"
 #include "oms/lifecycle/fill_ledger.hpp"
 #include "oms/lifecycle/order_table.hpp"
@@ -27,6 +31,7 @@
 #include "oms/reconcile/reconciler.hpp"
 #include "oms/reconcile/venue_state_parser.hpp"
 #include "oms/user_channel/user_channel.hpp"
+#include "oms/user_channel/user_channel_parser.hpp"
 
 namespace polybot::oms {
 
@@ -46,6 +51,33 @@ enum class OmsReason : std::uint16_t {
   kProvenDead = 110,       // reconciliation: the venue never had it
   kDuplicateClientId = 111,
   kCancelledBeforeSend = 112,
+};
+
+// The kSignDone record's head: what the helper thread put in the slot besides the body.
+struct SignDoneHead {
+  SignDone done;
+  OrderDigest digest;
+  SignKey key;
+  std::int64_t signed_ns;
+};
+
+// The heads of the answer records (OmsInputKind), shared with the replay.
+struct OrderAnswerHead {
+  std::uint64_t id;
+  OrderAnswer answer;
+};
+struct CancelAnswerHead {
+  OrderDigest id;
+  std::uint8_t cancelled;
+  VenueError reason;
+};
+struct KindErrorHead {  // kCancelFailed, kQueryAnswer
+  RequestKind kind;
+  VenueError error;
+};
+struct HeartbeatHead {
+  std::uint8_t ok;
+  VenueError error;
 };
 
 struct OmsConfig {
@@ -83,6 +115,8 @@ struct OmsCounters {
   std::uint64_t unexplained = 0;
   std::uint64_t stray_events = 0;
   std::uint64_t emit_failures = 0;
+  std::uint64_t markets_defined = 0;   // tokens learnt from MarketDef inputs
+  std::uint64_t market_def_errors = 0; // MarketDefs refused (id out of range, unknown tick, bad token id)
 };
 
 enum class ReconcilePhase : std::uint8_t { kIdle = 0, kOpenOrders = 1, kTrades = 2 };
@@ -92,8 +126,8 @@ class OmsLogic final : public StageLogic, public GatewayListener, public UserCha
  public:
   // All referents outlive the logic. `gateway` may be null (replay/tests without a venue: orders stop at
   // Submitted). `out` receives every ExecReport produced from venue callbacks (on_input uses its own emitter).
-  OmsLogic(OmsConfig cfg, const MarketDirectory& markets, SignedOrderStore& store, SigningService& signer,
-           ClobGateway* gateway, const Clock& clock, Emitter& out);
+  OmsLogic(OmsConfig cfg, const MarketDirectory& markets, SignedOrderStore& store, SignPort& signer,
+           OrderVenue* gateway, const Clock& clock, Emitter& out);
 
   [[nodiscard]] Stage stage() const noexcept override { return Stage::kOms; }
   void on_input(const Envelope& in, const Clock& clock, Emitter& out) noexcept override;
@@ -112,8 +146,14 @@ class OmsLogic final : public StageLogic, public GatewayListener, public UserCha
   void clear_presign_targets() noexcept { targets_n_ = 0; }
 
   void request_reconcile() noexcept { reconcile_wanted_ = true; }
-  // Journals every venue answer and signature (see OmsInputRecorder); null: off.
-  void set_input_recorder(OmsInputRecorder* r) noexcept { inputs_ = r; }
+  // Journals every venue answer and signature (see OmsInputRecorder), starting with a kStart record; null: off.
+  void set_input_recorder(OmsInputRecorder* r) noexcept;
+  // Replay: the start time the live logic journaled (trades lookback).
+  void set_started_ns(std::int64_t ns) noexcept { started_ns_ = ns; }
+  [[nodiscard]] std::int64_t started_ns() const noexcept { return started_ns_; }
+  // Tokens announced by MarketDef inputs (market roll-over) are written here: the same directory the logic
+  // reads. Null: MarketDefs are ignored (a static [[oms.markets]] directory).
+  void set_directory_writer(MarketDirectory* dir) noexcept { dir_writer_ = dir; }
   // Nothing in flight: no order signing, unanswered or Unknown, nothing waiting to be sent, no reconciliation.
   // Walks the table: for the end of a finite run, not for every decision.
   [[nodiscard]] bool settled() noexcept;
@@ -136,6 +176,8 @@ class OmsLogic final : public StageLogic, public GatewayListener, public UserCha
   void on_order(const UserOrderEvent& ev) noexcept override;
   void on_trade(const UserTradeEvent& ev) noexcept override;
   void on_gap(bool open) noexcept override;
+  // The raw frame: journaled, then decoded here (its events see the frame's time). Needs simdjson padding.
+  bool on_user_frame(std::string_view frame) noexcept override;
   // ReconcileSink
   void on_finding(ReconcileFinding what, Order* order, const OrderDigest& digest, Qty qty,
                   Price price) noexcept override;
@@ -143,6 +185,7 @@ class OmsLogic final : public StageLogic, public GatewayListener, public UserCha
  private:
   void on_open_order(const VenueOpenOrder& o) noexcept override;
   void new_order(const OrderRequest& req, std::int64_t now) noexcept;
+  void define_market(const MarketDef& d) noexcept;
   void cancel_order(const OrderRequest& req, std::int64_t now) noexcept;
   void dispatch(Order& o, std::uint32_t slot, std::int64_t now) noexcept;
   bool try_send(Order& o, bool resend, std::int64_t now) noexcept;
@@ -154,25 +197,48 @@ class OmsLogic final : public StageLogic, public GatewayListener, public UserCha
   void step_reconcile(std::int64_t now) noexcept;
   void refill_presign(std::int64_t now) noexcept;
   void emit(ExecReport& r) noexcept;
-  void record(OmsInputKind kind, const void* head, std::uint32_t size, std::string_view body = {}) noexcept {
-    if (inputs_ != nullptr) inputs_->record(kind, clock_.now_ns(), head, size, body);
+  // Journals one outside input at `ts`; inside poll(), the first record of the call is preceded by a kTick.
+  void record(OmsInputKind kind, std::int64_t ts, const void* head, std::uint32_t size,
+              std::string_view body = {}) const noexcept {
+    if (inputs_ == nullptr) return;
+    touch();
+    inputs_->record(kind, ts, head, size, body);
   }
+  // Inside poll(): something is about to change; the replay must run this poll (journaled once per call).
+  void touch() const noexcept {
+    if (!in_poll_ || ticked_ || inputs_ == nullptr) return;
+    ticked_ = true;
+    inputs_->record(OmsInputKind::kTick, event_ns_, nullptr, 0, {});
+  }
+  // The time of an outside event (answer, frame), read once: journaled with it and used for all it changes.
+  std::int64_t begin_event() noexcept { return event_ns_ = clock_.now_ns(); }
+  // Journals a venue call that went out (the replay checks its own against it).
+  void note_sent(SendStatus s, RequestKind kind, std::uint64_t client, bool resend, std::string_view body,
+                 std::int64_t after_s = 0, std::uint32_t count = 0) noexcept;
+  [[nodiscard]] bool venue_healthy(std::int64_t now_ns) const noexcept;
 
   OmsConfig cfg_;
   const MarketDirectory& markets_;
   SignedOrderStore& store_;
-  SigningService& signer_;
-  ClobGateway* gateway_;
+  SignPort& signer_;
+  OrderVenue* gateway_;
   const Clock& clock_;
   Emitter& out_;
   Emitter* in_call_ = nullptr;   // the on_input emitter while inside on_input
   OmsInputRecorder* inputs_ = nullptr;
+  UserChannelParser user_parser_;
+  std::int64_t event_ns_ = 0;     // the current event's time (answer, frame, poll): ts_recv of what it emits
+  bool in_frame_ = false;
+  bool in_poll_ = false;
+  mutable bool ticked_ = false;
+  mutable std::int8_t health_seen_ = -1;
   OrderTable table_;
   FillLedger ledger_;
   PresignCache cache_;
   Reconciler reconciler_;
   VenueStateParser state_parser_;
   OmsCounters counters_{};
+  MarketDirectory* dir_writer_ = nullptr;
   bool halted_ = false;
   bool fail_closed_ = false;
   bool reconcile_wanted_ = false;

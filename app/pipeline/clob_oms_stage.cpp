@@ -6,7 +6,11 @@
 #include <openssl/crypto.h>
 #include <openssl/rand.h>
 
+#include "journal/format.hpp"
 #include "journal/journal_recorder.hpp"
+#include "journal/message_fields.hpp"
+#include "journal/replay.hpp"
+#include "journal/stream_reader.hpp"
 #include "oms/crypto/base64.hpp"
 #include "oms/secrets/api_credentials.hpp"
 #include "oms/secrets/private_key.hpp"
@@ -177,6 +181,60 @@ ClobSummary ClobOmsStage::summary() {
     r.venue_open_orders = venue_->open_order_count();
   }
   return r;
+}
+
+std::vector<oms::OmsRecord> read_oms_journal(const std::string& journal_dir, std::string* fault) {
+  std::vector<oms::OmsRecord> records;
+  fault->clear();
+  journal::StreamReader reader(journal_dir, journal::stage_name(Stage::kOms));
+  journal::RecordView v;
+  journal::ReadStatus st;
+  while ((st = reader.next(v)) == journal::ReadStatus::kRecord) {
+    oms::OmsRecord rec;
+    rec.seq = v.seq;
+    rec.ts_ns = v.ts_ns;
+    if (v.type == journal::kTypeRawFrame) {
+      if (!oms::decode_oms_input(v.payload, v.size, &rec.input, &rec.head, &rec.body)) {
+        *fault = "record seq " + std::to_string(v.seq) + ": a raw oms record of " + std::to_string(v.size) +
+                 " bytes is malformed";
+        break;
+      }
+      rec.kind = oms::OmsRecord::Kind::kInput;
+    } else {
+      const std::size_t size = message_size(static_cast<MsgType>(v.type));
+      if (size == 0 || v.size != size || size > sizeof(Envelope)) {
+        *fault = "record seq " + std::to_string(v.seq) + ": type " + std::to_string(v.type) + " with " +
+                 std::to_string(v.size) + " bytes is not a known message";
+        break;
+      }
+      std::memcpy(static_cast<void*>(&rec.msg), v.payload, size);
+      rec.msg_size = size;
+      rec.kind = (v.flags & journal::record_flag::kConsumed) != 0 ? oms::OmsRecord::Kind::kConsumed
+                                                                   : oms::OmsRecord::Kind::kProduced;
+    }
+    records.push_back(std::move(rec));
+  }
+  if (st == journal::ReadStatus::kFault) *fault = reader.fault().describe();
+  return records;
+}
+
+std::string compare_journaled(const Envelope& j, const Envelope& r, std::size_t size) {
+  const long at = journal::first_difference(j, r, size);
+  if (at < 0) return {};
+  const journal::MessageDesc* md = journal::describe(j.hdr.type);
+  const journal::FieldDesc* f = md != nullptr ? journal::field_at(*md, static_cast<std::size_t>(at)) : nullptr;
+  std::string jt, rt;
+  if (f != nullptr && f->kind != journal::FieldKind::kPad) {
+    journal::format_field(*f, reinterpret_cast<const std::byte*>(&j), jt, false);
+    journal::format_field(*f, reinterpret_cast<const std::byte*>(&r), rt, false);
+    return std::string("field ") + f->name + ": journaled " + jt + ", replayed " + rt;
+  }
+  return "byte " + std::to_string(at) + " differs";
+}
+
+oms::OmsReplayReport replay_clob_oms(const std::string& journal_dir, const oms::ClobOmsConfig& cfg, std::string* fault) {
+  const std::vector<oms::OmsRecord> records = read_oms_journal(journal_dir, fault);
+  return oms::replay_oms(cfg, records, compare_journaled);
 }
 
 }  // namespace polybot::app

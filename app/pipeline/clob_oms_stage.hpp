@@ -14,6 +14,7 @@
 #include "core/net/test_pki.hpp"
 #include "core/stage.hpp"
 #include "oms/clob_oms.hpp"
+#include "oms/replay/oms_replay.hpp"
 #include "sim/venue/clob_venue.hpp"
 #include "sim/venue/venue_server.hpp"
 
@@ -64,5 +65,12 @@ class ClobOmsStage {
   std::unique_ptr<JournalOmsInputs> inputs_;
   std::unique_ptr<oms::ClobOms> oms_;
 };
+
+// Replay of the live oms (polybot replay): the oms stream of `journal_dir` read whole, in order (`fault`: where
+// reading stopped early, else empty), and re-run against `cfg` (the run's [oms] config). Offline; allocates.
+std::vector<oms::OmsRecord> read_oms_journal(const std::string& journal_dir, std::string* fault);
+// The first differing field of two journaled messages of `size` bytes (latency stamps ignored); empty if equal.
+std::string compare_journaled(const Envelope& journaled, const Envelope& replayed, std::size_t size);
+oms::OmsReplayReport replay_clob_oms(const std::string& journal_dir, const oms::ClobOmsConfig& cfg, std::string* fault);
 
 }  // namespace polybot::app

@@ -22,6 +22,7 @@
 #include "core/net/io_loop.hpp"
 #include "core/net/tls_context.hpp"
 #include "oms/crypto/address.hpp"
+#include "oms/gateway/order_venue.hpp"
 #include "oms/gateway/rate_limiter.hpp"
 #include "oms/gateway/venue_error.hpp"
 #include "oms/lifecycle/order_state.hpp"
@@ -41,28 +42,6 @@ struct GatewayConfig {
   std::int64_t heartbeat_interval_ms = 5'000;
   std::int64_t heartbeat_grace_ms = 8'000;     // without an ack for this long, new orders stop
   RateLimitConfig rate = RateLimitConfig::polymarket_defaults();
-};
-
-enum class RequestKind : std::uint8_t {
-  kOrder = 1,
-  kCancel = 2,
-  kCancelAll = 3,
-  kCancelMarket = 4,
-  kHeartbeat = 5,
-  kTime = 6,
-  kDataOrders = 7,
-  kDataTrades = 8,
-  kBalance = 9,
-  kCancelMany = 10,
-  kBatch = 11,
-};
-
-enum class SendStatus : std::uint8_t {
-  kSent = 0,
-  kBackPressure = 1,   // token bucket empty or backing off after 429/425: try later
-  kQueueFull = 2,      // the connection's request queue is full
-  kTooLarge = 3,
-  kNeverFits = 4,      // a batch above the per-signer burst: split it
 };
 
 enum class VenueOrderStatus : std::uint8_t { kNone = 0, kLive = 1, kMatched = 2, kDelayed = 3, kUnmatched = 4 };
@@ -101,7 +80,7 @@ struct GatewayCounters {
   std::uint64_t l2_precomputed = 0;  // requests sent with an HMAC computed ahead on the signing thread
 };
 
-class ClobGateway final : public net::HttpHandler {
+class ClobGateway final : public net::HttpHandler, public OrderVenue {
  public:
   // Start-up: validates the URL, creates both connections (not yet connected). Error text names the field.
   static Result<std::unique_ptr<ClobGateway>, std::string> create(net::IoLoop& loop, const net::TlsClientContext* tls,
@@ -115,26 +94,26 @@ class ClobGateway final : public net::HttpHandler {
   // Orders: `body` is the signed POST /order body (kept by the caller for an identical resend).
   // `l2` (may be null): HMACs of this body precomputed for a range of seconds; used when it covers now.
   SendStatus send_order(ClientOrderId id, std::string_view body, bool resend,
-                        const PrecomputedL2* l2 = nullptr) noexcept;
+                        const PrecomputedL2* l2 = nullptr) noexcept override;
   // POST /orders: up to kMaxBatch signed bodies in one request; each leg is answered on its own (legs are not
   // atomic on the venue: one may fill while another is rejected).
   static constexpr std::uint32_t kMaxBatch = 15;
   SendStatus send_orders(const ClientOrderId* ids, const std::string_view* bodies, std::uint32_t n) noexcept;
-  SendStatus cancel(const OrderDigest& id) noexcept;
-  SendStatus cancel_many(const OrderDigest* ids, std::uint32_t n) noexcept;
-  SendStatus cancel_all() noexcept;
-  SendStatus cancel_market(std::string_view condition_id, std::string_view asset_id) noexcept;
+  SendStatus cancel(const OrderDigest& id) noexcept override;
+  SendStatus cancel_many(const OrderDigest* ids, std::uint32_t n) noexcept override;
+  SendStatus cancel_all() noexcept override;
+  SendStatus cancel_market(std::string_view condition_id, std::string_view asset_id) noexcept override;
   // Paged: `cursor` is the previous page's next_cursor (empty: the first page, "MA=="). At most kMaxCursor chars.
   static constexpr std::size_t kMaxCursor = 128;
-  SendStatus query_open_orders(std::string_view cursor = {}) noexcept;
-  SendStatus query_trades(std::int64_t after_s, std::string_view cursor = {}) noexcept;
+  SendStatus query_open_orders(std::string_view cursor = {}) noexcept override;
+  SendStatus query_trades(std::int64_t after_s, std::string_view cursor = {}) noexcept override;
   SendStatus query_balance(int signature_type) noexcept;
   SendStatus sync_time() noexcept;
 
   // Cadence work: heartbeats. Call every do_work (cheap when nothing is due).
-  void poll(std::int64_t now_ns) noexcept;
+  void poll(std::int64_t now_ns) noexcept override;
   // New orders may go out: heartbeats (if enabled) acknowledged within the grace period.
-  [[nodiscard]] bool heartbeat_healthy(std::int64_t now_ns) const noexcept;
+  [[nodiscard]] bool heartbeat_healthy(std::int64_t now_ns) const noexcept override;
   [[nodiscard]] std::int64_t clock_skew_s() const noexcept { return skew_s_; }
   [[nodiscard]] const GatewayCounters& counters() const noexcept { return counters_; }
   [[nodiscard]] RateLimiter& limiter() noexcept { return limiter_; }

@@ -55,7 +55,17 @@ struct SigningConfig {
   std::int64_t l2_skew_s = 0;     // POLY_TIMESTAMP = local seconds + this (the gateway's /time skew at start-up)
 };
 
-class SigningService {
+// What OmsLogic needs from a signer: hand a job over, collect what is done. The live SigningService signs on its
+// helper thread; the oms replay hands back the journaled signatures instead.
+class SignPort {
+ public:
+  virtual ~SignPort() = default;
+  // false when the job could not be queued (the caller refuses the order).
+  [[nodiscard]] virtual bool submit(const SignJob& job) noexcept = 0;
+  [[nodiscard]] virtual bool poll(SignDone& out) noexcept = 0;
+};
+
+class SigningService final : public SignPort {
  public:
   // All referents must outlive the service.
   SigningService(const OrderSigner& signer, const MarketDirectory& markets, SignedOrderStore& store,
@@ -68,8 +78,8 @@ class SigningService {
   void stop();
 
   // oms thread: false when the job queue is full (counted by the channel).
-  [[nodiscard]] bool submit(const SignJob& job) noexcept { return jobs_in_.try_push(job); }
-  [[nodiscard]] bool poll(SignDone& out) noexcept { return done_out_.try_pop(out); }
+  [[nodiscard]] bool submit(const SignJob& job) noexcept override { return jobs_in_.try_push(job); }
+  [[nodiscard]] bool poll(SignDone& out) noexcept override { return done_out_.try_pop(out); }
 
   // Signs inline on the calling thread (no queues): the same work the helper thread does.
   SignDone sign_now(const SignJob& job) noexcept;

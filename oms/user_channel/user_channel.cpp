@@ -45,6 +45,7 @@ void UserChannel::on_open(net::WsClient& client, bool /*reconnected*/) noexcept 
 
 void UserChannel::on_frame(net::WsClient& /*client*/, const net::WsFrame& frame) noexcept {
   ++frames_;
+  if (listener_.on_user_frame(frame.data)) return;
   if (inputs_ != nullptr) inputs_->record(OmsInputKind::kUserFrame, frame.recv_ns, nullptr, 0, frame.data);
   (void)parser_.parse(frame.data, listener_);
 }

@@ -28,6 +28,9 @@ class UserChannelListener : public UserEventSink {
  public:
   // The channel (re)opened or dropped: events may be missing until reconciliation.
   virtual void on_gap(bool open) noexcept = 0;
+  // The raw text frame before decoding: return true to decode (and journal) it yourself, false to let the
+  // channel decode it into on_order/on_trade.
+  virtual bool on_user_frame(std::string_view /*frame*/) noexcept { return false; }
 };
 
 class UserChannel final : public net::WsHandler {

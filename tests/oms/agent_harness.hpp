@@ -1,9 +1,15 @@
 // The real OmsAgent (ClobOms: OmsLogic + ClobGateway + user channel + signing helper) on a real Runner thread,
 // fed through real Channels from the test thread, against a LoopbackVenue. The test thread only pushes
 // OrderRequests/Commands and reads ExecReports from the output channel (never the oms's own state while it runs).
+// Everything the oms journals (consumed, produced, venue inputs) is kept in memory; when the harness stops, the run
+// is replayed (oms::replay_oms) and must be identical: every e2e scenario is also a replay test.
 #pragma once
 
+#include <gtest/gtest.h>
+
 #include <chrono>
+#include <cstdio>
+#include <cstring>
 #include <memory>
 #include <string>
 #include <thread>
@@ -13,12 +19,56 @@
 #include "core/clock.hpp"
 #include "core/runner.hpp"
 #include "oms/clob_oms.hpp"
+#include "oms/replay/oms_replay.hpp"
 #include "tests/oms/loopback_venue.hpp"
 
 namespace polybot::oms::test {
 
 inline constexpr InstrumentId kAgToken{1};
 inline constexpr MarketId kAgMarket{7};
+
+// The oms's journal, in memory (the oms thread writes; read once it stopped).
+class MemoryOmsJournal final : public StageRecorder, public OmsInputRecorder {
+ public:
+  void on_consumed(Stage, const Envelope& in) noexcept override { add(OmsRecord::Kind::kConsumed, in); }
+  void on_produced(Stage, const Envelope& out) noexcept override { add(OmsRecord::Kind::kProduced, out); }
+  void record(OmsInputKind kind, std::int64_t ts_ns, const void* head, std::uint32_t head_size,
+              std::string_view body) noexcept override {
+    OmsRecord r;
+    r.seq = ++seq_;
+    r.ts_ns = ts_ns;
+    r.input = kind;
+    r.head.assign(static_cast<const char*>(head), head_size);
+    r.body.assign(body);
+    records.push_back(std::move(r));
+  }
+  std::vector<OmsRecord> records;
+
+ private:
+  void add(OmsRecord::Kind k, const Envelope& e) {
+    OmsRecord r;
+    r.kind = k;
+    r.seq = ++seq_;
+    r.ts_ns = k == OmsRecord::Kind::kConsumed ? e.hdr.ts_consumed : e.hdr.ts_produced;
+    r.msg = e;
+    r.msg_size = message_size(e.hdr.type);
+    records.push_back(std::move(r));
+  }
+  std::uint64_t seq_ = 0;
+};
+
+// Byte equality except the two latency stamps (as journal::first_difference).
+inline std::string compare_ignoring_latency(const Envelope& j, const Envelope& r, std::size_t size) {
+  Envelope a = j, b = r;
+  a.hdr.ts_consumed = b.hdr.ts_consumed = 0;
+  a.hdr.ts_produced = b.hdr.ts_produced = 0;
+  if (std::memcmp(&a, &b, size) == 0) return {};
+  const auto* pa = reinterpret_cast<const unsigned char*>(&a);
+  const auto* pb = reinterpret_cast<const unsigned char*>(&b);
+  std::size_t i = 0;
+  while (pa[i] == pb[i]) ++i;
+  return "byte " + std::to_string(i) + " differs";
+}
 
 struct AgentHarnessOptions {
   bool user_channel = true;
@@ -50,7 +100,8 @@ class AgentHarness {
     m.condition_id = kLbCondition;
     c.markets.push_back(m);
     ApiKeyText creds{kLbApiKey, kLbSecret, kLbPassphrase};
-    auto made = ClobOms::create(std::move(c), hardhat_signer(), std::move(creds), clock_, nullptr);
+    cfg_ = c;
+    auto made = ClobOms::create(std::move(c), hardhat_signer(), std::move(creds), clock_, &journal_, &journal_);
     if (!made) {
       error_ = made.error();
       return;
@@ -66,13 +117,30 @@ class AgentHarness {
     runner_.add_thread(spec, {&oms_->agent()});
     runner_.start();
   }
-  ~AgentHarness() { stop(); }
+  ~AgentHarness() {
+    stop();
+    if (!oms_) return;
+    const OmsReplayReport r = replay();
+    EXPECT_TRUE(r.ok()) << "replay of this run: "
+                        << (r.divergence ? "record seq " + std::to_string(r.divergence->record_seq) + ": " +
+                                               r.divergence->what
+                                         : r.error);
+    EXPECT_GT(r.produced, 0u);
+    std::printf("replayed from the journal: %llu inputs, %llu ExecReports, %llu venue inputs, %llu venue calls, %llu "
+                "signed bodies: %s\n",
+                static_cast<unsigned long long>(r.consumed), static_cast<unsigned long long>(r.produced),
+                static_cast<unsigned long long>(r.venue_inputs), static_cast<unsigned long long>(r.calls),
+                static_cast<unsigned long long>(r.signed_bodies), r.ok() ? "identical" : "DIVERGED");
+  }
   void stop() {
     if (stopped_ || !oms_) return;
     stopped_ = true;
     runner_.request_stop();
     runner_.join();
   }
+  // Only once stopped: the run re-played from its in-memory journal.
+  [[nodiscard]] OmsReplayReport replay() const { return replay_oms(cfg_, journal_.records, compare_ignoring_latency); }
+  [[nodiscard]] const std::vector<OmsRecord>& journal() const { return journal_.records; }
 
   [[nodiscard]] const std::string& error() const { return error_; }
   [[nodiscard]] bool ok() const { return oms_ != nullptr; }
@@ -186,6 +254,8 @@ class AgentHarness {
  private:
   LoopbackVenue& venue_;
   LiveClock clock_{0};
+  ClobOmsConfig cfg_;
+  MemoryOmsJournal journal_;
   Channel<Envelope> in_, out_;
   Channel<Envelope>::Producer in_prod_{in_.producer()};
   Channel<Envelope>::Consumer out_cons_{out_.consumer()};

@@ -3,16 +3,21 @@
 // [oms] section's validation (errors name the key and the value) and the journaling of the oms's venue inputs.
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <sys/stat.h>
 
+#include "app/pipeline/clob_oms_stage.hpp"
 #include "app/pipeline/pipeline.hpp"
 #include "journal/format.hpp"
 #include "journal/journal_recorder.hpp"
 #include "journal/stream_reader.hpp"
 #include "oms/oms_input_recorder.hpp"
+#include "oms/oms_logic.hpp"
+#include "oms/replay/oms_replay.hpp"
 #include "tests/oms/loopback_venue.hpp"
 
 namespace polybot::app {
@@ -145,6 +150,84 @@ TEST(PipelineClob, TheOmsVenueInputsAreJournaledAsRawRecordsOfTheOmsStream) {
   EXPECT_GE(by_kind[static_cast<int>(oms::OmsInputKind::kHeartbeat)], 1u);
   EXPECT_GE(by_kind[static_cast<int>(oms::OmsInputKind::kQueryAnswer)], 2u);  // start-up reconciliation
   EXPECT_GE(by_kind[static_cast<int>(oms::OmsInputKind::kUserFrame)], 1u);
+  fs::remove_all(dir);
+}
+
+TEST(PipelineClob, ReplayReRunsTheLiveOmsFromItsJournalIdenticallyAndNamesAFlippedVenueAnswer) {
+  PipelineConfig cfg = sim_config(800);
+  auto rows = load_klines(cfg);
+  ASSERT_TRUE(rows.has_value());
+  const fs::path dir = temp_dir("clob_replay");
+  const std::string jdir = (dir / "journal").string();
+  auto rec = journal::JournalRecorder::open(journal::RecorderOptions{jdir});
+  ASSERT_TRUE(rec.has_value());
+  LiveClock clock;
+  PipelineReport run;
+  {
+    Pipeline p(cfg, std::move(*rows), clock, rec->get());
+    ASSERT_TRUE(p.error().empty()) << p.error();
+    run = p.run();
+  }
+  (*rec)->close();
+  ASSERT_GT(run.approved, 0u);
+  ASSERT_TRUE(run.clob);
+
+  // The live oms re-run over its journal: every input, signature, venue call and ExecReport identical.
+  std::string fault;
+  std::vector<oms::OmsRecord> records = read_oms_journal(jdir, &fault);
+  ASSERT_TRUE(fault.empty()) << fault;
+  const oms::OmsReplayReport r = oms::replay_oms(cfg.oms.clob, records, compare_journaled);
+  ASSERT_TRUE(r.ok()) << (r.divergence ? r.divergence->what : r.error);
+  std::printf("replayed: consumed %llu, produced %llu, venue inputs %llu, calls %llu, signed bodies %llu\n",
+              static_cast<unsigned long long>(r.consumed), static_cast<unsigned long long>(r.produced),
+              static_cast<unsigned long long>(r.venue_inputs), static_cast<unsigned long long>(r.calls),
+              static_cast<unsigned long long>(r.signed_bodies));
+  EXPECT_EQ(r.consumed, run.approved);
+  EXPECT_EQ(r.produced, run.oms.produced);
+  EXPECT_EQ(r.calls, run.clob_summary.oms.submitted + run.clob_summary.oms.resends +
+                         2 * run.clob_summary.oms.reconciliations);  // orders + (open orders, trades) per pass
+  EXPECT_GE(r.signed_bodies, run.clob_summary.oms.submitted);
+  EXPECT_GT(r.venue_inputs, run.approved);
+
+  // One journaled venue answer flipped (accepted -> rejected): the replay names that record.
+  std::size_t flip = records.size();
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    oms::OrderAnswerHead h{};
+    if (records[i].kind != oms::OmsRecord::Kind::kInput || records[i].input != oms::OmsInputKind::kOrderAnswer) continue;
+    std::memcpy(&h, records[i].head.data(), sizeof h);
+    if (h.answer.disposition != oms::Disposition::kOk) continue;
+    h.answer.disposition = oms::Disposition::kRejected;
+    h.answer.error = oms::VenueError::kNotEnoughBalance;
+    std::memcpy(records[i].head.data(), &h, sizeof h);
+    flip = i;
+    break;
+  }
+  ASSERT_LT(flip, records.size());
+  const oms::OmsReplayReport bad = oms::replay_oms(cfg.oms.clob, records, compare_journaled);
+  ASSERT_TRUE(bad.divergence.has_value());
+  // The first output after the flipped answer differs: the ExecReport that answer caused (kind Accepted vs
+  // Rejected), named by its journal record.
+  EXPECT_GT(bad.divergence->record_seq, records[flip].seq);
+  EXPECT_NE(bad.divergence->what.find("field kind"), std::string::npos) << bad.divergence->what;
+  EXPECT_NE(bad.divergence->what.find("order answer at record seq " + std::to_string(records[flip].seq)),
+            std::string::npos)
+      << bad.divergence->what;
+  std::printf("flipped answer at record seq %llu: %s\n", static_cast<unsigned long long>(records[flip].seq),
+              bad.divergence->what.c_str());
+
+  // A changed signed body (what the oms would send) is caught at the venue call.
+  records = read_oms_journal(jdir, &fault);
+  for (auto& x : records) {
+    if (x.kind == oms::OmsRecord::Kind::kInput && x.input == oms::OmsInputKind::kSent && x.body.size() > 40) {
+      x.body[x.body.size() / 2] ^= 1;
+      const oms::OmsReplayReport sent = oms::replay_oms(cfg.oms.clob, records, compare_journaled);
+      ASSERT_TRUE(sent.divergence.has_value());
+      EXPECT_EQ(sent.divergence->record_seq, x.seq);
+      EXPECT_NE(sent.divergence->what.find("POST /order"), std::string::npos) << sent.divergence->what;
+      std::printf("changed body: %s\n", sent.divergence->what.c_str());
+      break;
+    }
+  }
   fs::remove_all(dir);
 }
 
