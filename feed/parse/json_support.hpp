@@ -117,6 +117,27 @@ inline std::string_view key_text(od::field& f) noexcept {
 #endif
 }
 
+// a == b, inline, 16 bytes at a time (token ids are 77-78 digits: a libc memcmp call costs more than the compare).
+// Reads only inside both strings.
+[[gnu::always_inline]] inline bool same_text(std::string_view a, std::string_view b) noexcept {
+  if (a.size() != b.size()) return false;
+#if defined(__SSE2__)
+  const std::size_t n = a.size();
+  if (n >= 16) {
+    const auto differ = [&](std::size_t i) noexcept {
+      const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(a.data() + i));
+      const __m128i y = _mm_loadu_si128(reinterpret_cast<const __m128i*>(b.data() + i));
+      return _mm_movemask_epi8(_mm_cmpeq_epi8(x, y)) != 0xFFFF;
+    };
+    for (std::size_t i = 0; i + 16 <= n; i += 16) {
+      if (differ(i)) return false;
+    }
+    return !differ(n - 16);  // the last 16 bytes, overlapping the chunks already compared
+  }
+#endif
+  return std::memcmp(a.data(), b.data(), a.size()) == 0;
+}
+
 // The text of a JSON string. Strings without escapes (every id, decimal and enum the venues send) are returned
 // in place, straight from the input buffer; only a string with a backslash goes through simdjson's unescape.
 inline bool string_from_token(od::value& v, std::string_view t, std::string_view& out) noexcept {
@@ -130,6 +151,15 @@ inline bool string_from_token(od::value& v, std::string_view t, std::string_view
 inline bool read_string(od::value& v, std::string_view& out) noexcept { return string_from_token(v, token(v), out); }
 
 // ---- keys ----------------------------------------------------------------------------------------------------
+// Whether the raw key at k (fld.key().raw(): the byte after the opening quote) is exactly lit: its bytes and then
+// the closing quote, one fixed-size compare, no length needed. A quote right after the letters is the closing one
+// (an escaped quote would have a backslash before it, never a letter). k lies in a padded frame, so reading
+// sizeof(lit) bytes is safe even for a shorter key.
+template <std::size_t N>
+[[gnu::always_inline]] inline bool raw_key_is(const char* k, const char (&lit)[N]) noexcept {
+  return std::memcmp(k, lit, N - 1) == 0 && k[N - 1] == '"';
+}
+
 // Key equality against a literal, as fixed-size compares the compiler inlines (no strlen, no memcmp call).
 template <std::size_t N>
 [[gnu::always_inline]] inline bool key_is(std::string_view k, const char (&lit)[N]) noexcept {

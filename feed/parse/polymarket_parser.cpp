@@ -69,7 +69,7 @@ InstrumentId PolymarketParser::resolve(std::string_view key) noexcept {
   // A batch names the same one or two tokens over and over: re-check the last two hits against the table's own
   // key (one compare, no hashing), which stays correct whatever the table does with its ids.
   for (const InstrumentId cached : recent_) {
-    if (cached.valid() && tokens_.key_of(cached) == key) return cached;
+    if (cached.valid() && detail::same_text(tokens_.key_of(cached), key)) return cached;
   }
   const InstrumentId id = tokens_.resolve(key);
   if (id.valid() && id != recent_[0]) {
@@ -97,15 +97,14 @@ ParseStatus PolymarketParser::read_levels(od::value& v, std::vector<Level>& out,
     for (auto f : lvl) {
       if (f.error()) return ParseStatus::kMalformed;
       od::field& fld = f.value_unsafe();  // by reference: a copy costs a store-forwarding stall
-      std::string_view tok;
-      const std::string_view key = detail::key_text(fld, tok);
-      if (detail::key_is(key, "price")) {
-        if (!detail::fixed_from_token(fld.value(), tok, kPx, false, l.price_text, l.price)) {
+      const char* const key = fld.key().raw();
+      if (detail::raw_key_is(key, "price")) {
+        if (!detail::fixed_from_token(fld.value(), detail::token(fld.value()), kPx, false, l.price_text, l.price)) {
           return ParseStatus::kBadNumber;
         }
         has_p = true;
-      } else if (detail::key_is(key, "size")) {
-        if (!detail::fixed_from_token(fld.value(), tok, kQ, false, l.size_text, l.size)) {
+      } else if (detail::raw_key_is(key, "size")) {
+        if (!detail::fixed_from_token(fld.value(), detail::token(fld.value()), kQ, false, l.size_text, l.size)) {
           return ParseStatus::kBadNumber;
         }
         has_s = true;
@@ -131,33 +130,40 @@ ParseStatus PolymarketParser::read_changes(od::value& v, Event& e, bool legacy) 
     for (auto f : obj) {
       if (f.error()) return ParseStatus::kMalformed;
       od::field& fld = f.value_unsafe();  // by reference: a copy costs a store-forwarding stall
-      std::string_view tok;
-      const std::string_view key = detail::key_text(fld, tok);
+      const char* const key = fld.key().raw();
       od::value& val = fld.value();
-      switch (key.size()) {
-        case 4:
-          if (detail::key_is(key, "size")) {
-            if (!detail::fixed_from_token(val, tok, kQ, false, c.size)) return ParseStatus::kBadNumber;
+      using detail::raw_key_is;
+      switch (key[0]) {  // then one fixed-size compare of the key and its closing quote
+        case 's':
+          if (raw_key_is(key, "size")) {
+            if (!detail::fixed_from_token(val, detail::token(val), kQ, false, c.size)) return ParseStatus::kBadNumber;
             has_s = true;
-          } else if (detail::key_is(key, "side")) {
-            if (!side_from_token(val, tok, c.side)) return ParseStatus::kMalformed;
+          } else if (raw_key_is(key, "side")) {
+            if (!side_from_token(val, detail::token(val), c.side)) return ParseStatus::kMalformed;
             has_side = true;
           }
           break;
-        case 5:
-          if (detail::key_is(key, "price")) {
-            if (!detail::fixed_from_token(val, tok, kPx, false, c.price)) return ParseStatus::kBadNumber;
+        case 'p':
+          if (raw_key_is(key, "price")) {
+            if (!detail::fixed_from_token(val, detail::token(val), kPx, false, c.price)) return ParseStatus::kBadNumber;
             has_p = true;
           }
           break;
-        case 8:
-          if (detail::key_is(key, "asset_id")) {
-            if (!detail::string_from_token(val, tok, c.asset)) return ParseStatus::kMalformed;
-          } else if (detail::key_is(key, "best_bid")) {
-            if (!detail::fixed_from_token(val, tok, kPx, false, c.best_bid)) return ParseStatus::kBadNumber;
+        case 'a':
+          if (raw_key_is(key, "asset_id")) {
+            if (!detail::string_from_token(val, detail::token(val), c.asset)) return ParseStatus::kMalformed;
+          }
+          break;
+        case 'b':
+          if (raw_key_is(key, "best_bid")) {
+            if (!detail::fixed_from_token(val, detail::token(val), kPx, false, c.best_bid)) {
+              return ParseStatus::kBadNumber;
+            }
             has_bb = true;
-          } else if (detail::key_is(key, "best_ask")) {
-            if (!detail::fixed_from_token(val, tok, kPx, false, c.best_ask)) return ParseStatus::kBadNumber;
+          } else if (raw_key_is(key, "best_ask")) {
+            if (!detail::fixed_from_token(val, detail::token(val), kPx, false, c.best_ask)) {
+              return ParseStatus::kBadNumber;
+            }
             has_ba = true;
           }
           break;

@@ -173,5 +173,27 @@ TEST(JsonSupport, HasBackslashAgreesWithMemchr) {
   }
 }
 
+TEST(JsonSupport, SameTextAgreesWithStringEquality) {
+  std::mt19937_64 rng(5);
+  for (int i = 0; i < 20000; ++i) {
+    std::string a;
+    const std::size_t len = rng() % 90;
+    for (std::size_t k = 0; k < len; ++k) a += static_cast<char>('0' + rng() % 10);
+    std::string b = a;
+    if (!b.empty() && rng() % 2) b[rng() % b.size()] ^= 1;  // one differing byte anywhere
+    if (rng() % 8 == 0) b += '1';
+    ASSERT_EQ(detail::same_text(a, b), a == b) << a << " vs " << b;
+  }
+}
+
+// A raw key matches only when the letters are followed by its closing quote.
+TEST(JsonSupport, RawKeyMatchesTheWholeKeyOnly) {
+  const std::string frame = R"({"price":1,"prices":2,"pric":3,"size" :4})" + std::string(64, ' ');
+  EXPECT_TRUE(detail::raw_key_is(frame.data() + 2, "price"));
+  EXPECT_FALSE(detail::raw_key_is(frame.data() + 12, "price"));
+  EXPECT_FALSE(detail::raw_key_is(frame.data() + 23, "price"));
+  EXPECT_TRUE(detail::raw_key_is(frame.data() + 32, "size"));
+}
+
 }  // namespace
 }  // namespace polybot::feed
