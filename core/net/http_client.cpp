@@ -2,6 +2,7 @@
 // all times, so a server that closes an idle keep-alive connection is noticed at once (and TLS 1.3 session
 // tickets are absorbed); responses are parsed by feeding a Beast parser from our own preallocated buffer.
 #include "core/net/http_client.hpp"
+#include "core/net/write_probe.hpp"
 
 #include <algorithm>
 #include <array>
@@ -104,6 +105,12 @@ std::string_view HttpResponse::header(std::string_view name) const noexcept {
   }
   return {};
 }
+
+namespace {
+thread_local std::int64_t t_write_handoff_ns = 0;
+}  // namespace
+
+std::int64_t last_write_handoff_ns() noexcept { return t_write_handoff_ns; }
 
 struct HttpClient::Impl {
   virtual ~Impl() = default;
@@ -323,6 +330,7 @@ class Client final : public HttpClient::Impl, public std::enable_shared_from_thi
     resolver_.cancel();
     conn_timer_.cancel();
     req_timer_.cancel();
+    req_timer_armed_ = false;
     if (stream_) {
       beast::get_lowest_layer(*stream_).socket().shutdown(tcp::socket::shutdown_both, ignored);
       beast::get_lowest_layer(*stream_).socket().close(ignored);
@@ -371,20 +379,46 @@ class Client final : public HttpClient::Impl, public std::enable_shared_from_thi
     if (slot.method == HttpMethod::kHead) parser_->skip(true);
     reused_ = requests_on_conn_ > 0;
     ++requests_on_conn_;
-    write_start_ns_ = mono_ns();
     const std::uint64_t seq = ++seq_;
-    req_timer_.expires_after(std::chrono::milliseconds(cfg_.request_timeout_ms));
-    req_timer_.async_wait([self = self(), gen = gen_, seq](const error_code& ec) {
-      if (ec || gen != self->gen_ || seq != self->seq_ || !self->busy_) return;
-      detail::bump(self->c_timeouts_);
-      self->request_failed(NetError::kTimeout, "request timed out", false);
-    });
     detail::bump(c_requests_);
+    ++requests_since_timer_;
+    // Taken last, right before the TLS write: the response latency and the timeout start here, and benchmarks
+    // read it (write_probe.hpp) to split the engine's part of decision-to-socket from the TLS + kernel part.
+    write_start_ns_ = mono_ns();
+    t_write_handoff_ns = write_start_ns_;
+    if (!req_timer_armed_) arm_request_timer(write_start_ns_ + cfg_.request_timeout_ms * 1'000'000LL);
     asio::async_write(*stream_, asio::buffer(slot.bytes),
                       [self = self(), s = stream_, gen = gen_, seq](const error_code& ec, std::size_t) {
                         if (gen != self->gen_ || seq != self->seq_ || !self->busy_ || !ec) return;
                         self->request_failed(detail::classify(ec, NetError::kIo), ec.message(), true);
                       });
+  }
+
+  // One request timer per connection, armed lazily: a request does not re-arm it (re-arming is a timerfd syscall
+  // on the write path). When it fires it fails the request in flight if that one is past its deadline, re-arms for
+  // the rest of its time if not, and while idle stays armed only if requests came since it last fired.
+  void arm_request_timer(std::int64_t deadline_ns) {
+    req_timer_armed_ = true;
+    requests_since_timer_ = 0;
+    req_timer_.expires_after(std::chrono::nanoseconds(std::max<std::int64_t>(deadline_ns - mono_ns(), 0)));
+    req_timer_.async_wait([self = self(), gen = gen_](const error_code& ec) {
+      if (ec || gen != self->gen_) return;
+      self->req_timer_armed_ = false;
+      self->on_request_timer();
+    });
+  }
+
+  void on_request_timer() {
+    const std::int64_t timeout_ns = cfg_.request_timeout_ms * 1'000'000LL;
+    if (busy_) {
+      const std::int64_t deadline = write_start_ns_ + timeout_ns;
+      if (mono_ns() >= deadline) {
+        detail::bump(c_timeouts_);
+        return request_failed(NetError::kTimeout, "request timed out", false);
+      }
+      return arm_request_timer(deadline);
+    }
+    if (requests_since_timer_ > 0) arm_request_timer(mono_ns() + timeout_ns);
   }
 
   void do_read() {
@@ -436,7 +470,6 @@ class Client final : public HttpClient::Impl, public std::enable_shared_from_thi
   }
 
   void complete(bool keep_alive) {
-    req_timer_.cancel();
     const std::int64_t recv_ns = cfg_.clock != nullptr ? cfg_.clock->now_ns() : realtime_ns();
     auto& msg = parser_->get();
     std::size_t nh = 0;
@@ -543,6 +576,8 @@ class Client final : public HttpClient::Impl, public std::enable_shared_from_thi
   std::size_t requests_on_conn_ = 0;
   std::size_t bytes_seen_ = 0;
   std::int64_t write_start_ns_ = 0;
+  bool req_timer_armed_ = false;
+  std::uint32_t requests_since_timer_ = 0;
 
   std::vector<Slot> slots_;
   std::size_t head_ = 0;
