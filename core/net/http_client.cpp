@@ -207,16 +207,16 @@ class Client final : public HttpClient::Impl, public std::enable_shared_from_thi
     std::string& b = slot.bytes;
     b.clear();
     auto line = [&b](std::string_view k, std::string_view v) {
-      b.append(k).append(": ").append(v).append("\r\n");
+      b.append(k).append(": ", 2).append(v).append("\r\n", 2);  // lengths given: no strlen per header
     };
-    b.append(method).append(" ").append(req.target).append(" HTTP/1.1\r\n");
+    b.append(method).append(" ", 1).append(req.target).append(" HTTP/1.1\r\n", 11);
     line("Host", host_header_);
     if (!cfg_.user_agent.empty()) line("User-Agent", cfg_.user_agent);
     for (const auto& [k, v] : cfg_.default_headers) line(k, v);
     for (const auto& h : req.headers) line(h.name, h.value);
     if (!req.body.empty()) line("Content-Type", req.content_type);
     if (send_length) line("Content-Length", len);
-    b.append("\r\n").append(req.body);
+    b.append("\r\n", 2).append(req.body);
     slot.tag = req.tag;
     slot.method = req.method;
     slot.retried = false;

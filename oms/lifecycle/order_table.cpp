@@ -143,6 +143,7 @@ void OrderTable::note_state_change(const Order& o, OrderState before) noexcept {
 }
 
 bool OrderTable::market_blocked(MarketId market) const noexcept {
+  if (unknown_total_ == 0) return false;  // the decision path's usual case: no scan
   if (untracked_unknown_ > 0) return true;
   for (const auto& m : unknown_)
     if (m.count > 0 && m.market == market) return true;
