@@ -206,6 +206,37 @@ inline constexpr std::uint64_t kPow10[19] = {1ull,
   return true;
 }
 
+// The common case of parse_fixed_impl<true> in one tight pass: unsigned, at most 18 digits in all, at most
+// `decimals` of them after the dot. Each digit is one multiply-add with no per-digit scale test; the text must be
+// followed by a byte that is neither a digit nor '.' (true inside a padded frame). False means "not this simple
+// case": the general reader below then decides (signs, over-long texts, zeros beyond the scale, errors).
+[[gnu::always_inline]] inline bool plain_fixed(const char* p, std::size_t n, int decimals, std::uint64_t& out) noexcept {
+  const char* const start = p;
+  const char* const end = p + n;
+  std::uint64_t mag = 0;
+  unsigned d;
+  while ((d = static_cast<unsigned char>(*p) - static_cast<unsigned>('0')) <= 9) {
+    mag = mag * 10 + d;
+    ++p;
+  }
+  const auto int_digits = static_cast<std::size_t>(p - start);
+  std::size_t frac = 0;
+  if (*p == '.') {
+    const char* const frac_start = ++p;
+    while ((d = static_cast<unsigned char>(*p) - static_cast<unsigned>('0')) <= 9) {
+      mag = mag * 10 + d;
+      ++p;
+    }
+    frac = static_cast<std::size_t>(p - frac_start);
+  }
+  if (p != end || int_digits + frac == 0 || frac > static_cast<std::size_t>(decimals) ||
+      int_digits + static_cast<std::size_t>(decimals) > 18) {
+    return false;
+  }
+  out = mag * kPow10[static_cast<std::size_t>(decimals) - frac];
+  return true;
+}
+
 // Exactly parse_decimal (core/decimal.hpp) — same accepted texts, same values — without its per-digit overflow
 // checks: a text of at most 18 integer digits + `decimals` cannot overflow, and anything longer is handed to
 // parse_decimal itself. decimals must be in [0, 18]. kTerminated: the byte at text.end() is known to be neither
@@ -216,6 +247,13 @@ template <bool kTerminated>
                                                     std::int64_t& out) noexcept {
   const char* p = text.data();
   const char* const e = p + text.size();
+  if constexpr (kTerminated) {
+    std::uint64_t quick = 0;
+    if (decimals != 0 && plain_fixed(p, text.size(), decimals, quick)) {  // ids and times: 8 digits at a time below
+      out = static_cast<std::int64_t>(quick);
+      return true;
+    }
+  }
   const auto digit_at = [e](const char* q) noexcept {
     if constexpr (kTerminated) {
       (void)e;
