@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
+
 #include "tests/net/net_test_support.hpp"
 
 namespace polybot::net {
@@ -137,6 +139,33 @@ TEST_F(HttpFixture, TimesOutAndRecoversOnNextRequest) {
   EXPECT_EQ(handler.results[1].error, NetError::kOk);
   EXPECT_EQ(c->counters().timeouts, 1U);
   EXPECT_EQ(server->counters().connections_accepted, 2U);
+}
+
+// The request timer is armed lazily, once per connection (no re-arm per request): a request written while it runs
+// still gets its whole timeout, counted from its own write, and a slow-but-in-time answer is not cut short.
+TEST_F(HttpFixture, EachRequestGetsItsFullTimeoutFromItsOwnWriteWithTheLazyTimer) {
+  HttpClientConfig cfg = config();
+  cfg.request_timeout_ms = 300;
+  auto c = make(cfg);
+  c->start();
+  ASSERT_EQ(c->submit({.target = "/echo", .tag = 1}), NetError::kOk);
+  ASSERT_TRUE(wait_results(1));
+  EXPECT_EQ(handler.results[0].error, NetError::kOk);
+  // The timer armed by the first request fires ~300 ms after it: /hang is in flight by then and must not fail early.
+  (void)loop.run_until([] { return false; }, 200);
+  const auto t0 = std::chrono::steady_clock::now();
+  ASSERT_EQ(c->submit({.target = "/hang", .tag = 2}), NetError::kOk);
+  ASSERT_TRUE(wait_results(2, 3'000));
+  const auto waited =
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0).count();
+  EXPECT_EQ(handler.results[1].error, NetError::kTimeout);
+  EXPECT_GE(waited, 290);   // its own 300 ms (timer granularity aside), not what was left of the first one's
+  EXPECT_LT(waited, 1'500);
+  // Recovered: the next request on a new connection is answered, and a slow one within the timeout succeeds.
+  ASSERT_EQ(c->submit({.target = "/slow", .tag = 3}), NetError::kOk);
+  ASSERT_TRUE(wait_results(3, 3'000));
+  EXPECT_EQ(handler.results[2].error, NetError::kOk);
+  EXPECT_EQ(handler.results[2].body, "slow");
 }
 
 TEST_F(HttpFixture, SlowServerWithinTimeoutSucceeds) {
