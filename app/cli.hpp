@@ -23,8 +23,4 @@ void add_order_command(CLI::App& root, CliContext& ctx);
 void add_auth_command(CLI::App& root, CliContext& ctx);
 void add_montecarlo_command(CLI::App& root, CliContext& ctx);
 
-// For subcommands whose capability has not landed: prints "polybot <name>: not implemented yet" to stderr and
-// returns 2. No placeholder output.
-int not_implemented(const char* name);
-
 }  // namespace polybot::app

@@ -93,6 +93,22 @@ int run_l1(const L1Args& a) {
                std::to_string(h.timestamp_s) + "\",\"POLY_NONCE\":\"" + std::to_string(h.nonce) + "\"}");
 }
 
+// The address of the key (what `polybot sim --address` and a funder setup need), nothing else.
+int run_address(const std::string& key_file) {
+  using namespace polybot::oms;
+  auto key = PrivateKey::load(key_file);
+  if (!key) {
+    std::fprintf(stderr, "polybot auth address: %s\n", key.error().message.c_str());
+    return 2;
+  }
+  auto signer = Signer::make(std::move(key).value());
+  if (!signer) {
+    std::fprintf(stderr, "polybot auth address: %s\n", signer.error().message.c_str());
+    return 2;
+  }
+  return print(checksummed(signer->address()));
+}
+
 std::string env_or(const std::string& v, const char* name) {
   if (!v.empty()) return v;
   const char* e = std::getenv(name);
@@ -145,7 +161,7 @@ int run_l2(const L2Args& a) {
 }  // namespace
 
 void add_auth_command(CLI::App& root, CliContext& ctx) {
-  auto* cmd = root.add_subcommand("auth", "The exact L1/L2 authentication headers (l1|l2 ...)");
+  auto* cmd = root.add_subcommand("auth", "The exact L1/L2 authentication headers (l1|l2 ...) and the key's address");
   cmd->require_subcommand(1);
 
   auto* l1 = cmd->add_subcommand("l1", "L1 headers (ClobAuth EIP-712 signature) for API-key creation/derivation");
@@ -155,6 +171,11 @@ void add_auth_command(CLI::App& root, CliContext& ctx) {
   l1->add_option("--nonce", l1a->nonce, "Key nonce (default 0)");
   l1->add_option("--chain-id", l1a->chain_id, "137 (default) or 80002");
   l1->callback([&ctx, l1a] { ctx.exit_code = run_l1(*l1a); });
+
+  auto* ad = cmd->add_subcommand("address", "The checksummed address of the private key (for `polybot sim --address`)");
+  auto key_file = std::make_shared<std::string>();
+  ad->add_option("--key-file", *key_file, "Private key file (mode 0600; else $POLYBOT_PRIVATE_KEY)");
+  ad->callback([&ctx, key_file] { ctx.exit_code = run_address(*key_file); });
 
   auto* l2 = cmd->add_subcommand("l2", "L2 headers (HMAC-SHA256) for one request");
   auto l2a = std::make_shared<L2Args>();

@@ -8,6 +8,7 @@
 
 #include "app/cli.hpp"
 #include "app/pipeline/pipeline.hpp"
+#include "app/pipeline/run_journal.hpp"
 #include "core/clock.hpp"
 #include "journal/journal_recorder.hpp"
 #include "journal/segment_file.hpp"
@@ -37,29 +38,17 @@ int run_demo(const DemoOptions& o) {
     std::fprintf(stderr, "polybot demo: %s\n", rows.error().c_str());
     return 2;
   }
-  if (!o.out.empty()) {
-    std::error_code ec;
-    std::filesystem::create_directories(o.out, ec);
-    if (ec) {
-      std::fprintf(stderr, "polybot demo: --out \"%s\": %s\n", o.out.c_str(), ec.message().c_str());
-      return 2;
-    }
+  if (cfg->live) {
+    std::fprintf(stderr, "polybot demo: the config has a [feed] table (live feeds): run it with `polybot run --config`\n");
+    return 2;
   }
-  // Journal every stage into DIR/journal/. The config is written first, so a run killed with SIGKILL at any
-  // moment can still be verified, dumped and replayed.
+  // Journal every stage into DIR/journal/.
   std::unique_ptr<journal::JournalRecorder> recorder;
   if (!o.out.empty()) {
-    const std::string jdir = o.out + "/journal";
-    std::error_code ec;
-    for (const auto& stream : journal::list_streams(jdir)) {
-      for (const auto& seg : journal::list_segments(jdir, stream)) std::filesystem::remove(seg.path, ec);
-    }
-    std::filesystem::create_directories(jdir, ec);
-    std::ofstream(jdir + "/pipeline.toml") << cfg->text;
-    auto rec = journal::JournalRecorder::open(journal::RecorderOptions{jdir});
+    auto rec = open_run_journal(o.out, cfg->text);
     if (!rec) {
-      std::fprintf(stderr, "polybot demo: --out \"%s\": journal: %s\n", o.out.c_str(), rec.error().message().c_str());
-      return 1;
+      std::fprintf(stderr, "polybot demo: %s\n", rec.error().c_str());
+      return 2;
     }
     recorder = std::move(*rec);
   }

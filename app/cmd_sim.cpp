@@ -1,11 +1,13 @@
-// `polybot sim --address ADDR --out DIR [--duration S] [--data DIR] [--liquidity-price P --liquidity-size S]`:
+// `polybot sim --address ADDR --out DIR [--duration S] [--data DIR] [--liquidity-price book|P --liquidity-size S]`:
 // the venue simulator on its own, for paper trading and for pointing `polybot record` or an `[oms]` section at
-// it. Two loopback TLS servers under one CA made at start-up:
+// it (`polybot run` with config/paper.toml). Three loopback TLS servers under one CA made at start-up:
 //   * market data: the Polymarket market channel (/ws/market), REST /book and Gamma, serving consecutive BTC
 //     Up/Down 5m windows (the next ~20 h) and 15m windows (the next ~12 h) built from the real captured Gamma
 //     objects and book in --data, re-timed to start at the current window;
 //   * CLOB: every order route, the user channel (/ws/user), heartbeats, signatures and L2 HMACs verified, an
-//     account for ADDR (API credentials by L1 create/derive, as at a first run: none is printed or written).
+//     account for ADDR (API credentials by L1 create/derive, as at a first run: none is printed or written);
+//   * Binance: the combined stream (kline_1m, bookTicker, aggTrade) and REST /api/v3/klines playing --klines (real
+//     1-minute BTCUSDT klines) re-timed so history reaches back before start-up (sim/market_data/binance_sim.hpp).
 // Writes DIR/ca.pem and DIR/endpoints.toml (the URLs, ready to paste into a config) and runs until SIGINT/SIGTERM
 // or --duration. Start-up and simulator code: allocates freely.
 #include <atomic>
@@ -29,6 +31,8 @@
 #include "core/net/test_pki.hpp"
 #include "oms/crypto/address.hpp"
 #include "oms/crypto/base64.hpp"
+#include "feed/kline_csv.hpp"
+#include "sim/market_data/binance_sim.hpp"
 #include "sim/market_data/market_data_server.hpp"
 #include "sim/market_data/window_catalog.hpp"
 #include "sim/venue/clob_venue.hpp"
@@ -45,8 +49,11 @@ struct SimArgs {
   std::string address;
   std::string out;
   std::string data = "tests/data/polymarket";
+  std::string klines = "sim/data/klines/BTCUSDT_1m_2025-01_ohlcv.csv";
+  double kline_push_s = 1.0;
+  std::uint32_t activity_ms = 1000;
   double duration_s = 0;
-  std::string liquidity_price = "0.55";
+  std::string liquidity_price = "book";
   std::string liquidity_size = "1000";
   std::string collateral = "1000";
 };
@@ -60,9 +67,11 @@ int run_sim(const SimArgs& a) {
     std::fprintf(stderr, "polybot sim: --address \"%s\": %s\n", a.address.c_str(), oms::to_string(addr.error));
     return 2;
   }
-  const auto price = Price::parse(a.liquidity_price);
-  if (!price || price->raw <= 0 || price->raw >= Price::kScale) {
-    std::fprintf(stderr, "polybot sim: --liquidity-price \"%s\": want a price strictly between 0 and 1\n",
+  const bool book_liquidity = a.liquidity_price == "book";
+  const auto price = book_liquidity ? Result<Price, DecimalError>(Price{}) : Price::parse(a.liquidity_price);
+  if (!book_liquidity && (!price || price->raw <= 0 || price->raw >= Price::kScale)) {
+    std::fprintf(stderr,
+                 "polybot sim: --liquidity-price \"%s\": want \"book\" or a price strictly between 0 and 1\n",
                  a.liquidity_price.c_str());
     return 2;
   }
@@ -95,6 +104,18 @@ int run_sim(const SimArgs& a) {
   if (all->size() < kWindows5m + kWindows15m) {
     std::fprintf(stderr, "polybot sim: --data \"%s\": %zu windows in %s, need %zu (each served window takes real ids)\n",
                  a.data.c_str(), all->size(), gamma_file.c_str(), kWindows5m + kWindows15m);
+    return 2;
+  }
+
+  auto rows = feed::read_kline_csv(a.klines);
+  if (!rows) {
+    std::fprintf(stderr, "polybot sim: --klines \"%s\":%zu: %s\n", a.klines.c_str(), rows.error().line,
+                 rows.error().message.c_str());
+    return 2;
+  }
+  if (rows->size() < 2 || !(a.kline_push_s >= 0.05 && a.kline_push_s <= 60)) {
+    std::fprintf(stderr, "polybot sim: --klines \"%s\" needs at least 2 rows and --kline-push in [0.05, 60] s (got %g)\n",
+                 a.klines.c_str(), a.kline_push_s);
     return 2;
   }
 
@@ -172,7 +193,24 @@ int run_sim(const SimArgs& a) {
     std::fprintf(stderr, "polybot sim: venue: %s\n", venue.error().c_str());
     return 1;
   }
-  if (size->raw > 0) {
+  if (book_liquidity) {
+    // Other participants rest each window's captured book (the Down book is the Up book's complement), so the
+    // venue matches against the prices the market channel shows.
+    for (const auto& [w, b] : windows) {
+      const sim::SimBook down = sim::complement(b);
+      for (int k = 0; k < 2; ++k) {
+        const sim::SimBook& book = k == 0 ? b : down;
+        for (const auto* side : {&book.bids, &book.asks}) {
+          for (const auto& l : *side) {
+            const auto p = Price::parse(l.price);
+            const auto q = Qty::parse(l.size);
+            if (!p || !q || q->raw <= 0) continue;
+            (*venue)->add_liquidity(w.tokens[k], side == &book.bids ? Side::kBuy : Side::kSell, *p, *q);
+          }
+        }
+      }
+    }
+  } else if (size->raw > 0) {
     for (const auto& m : vc.markets) (*venue)->add_liquidity(m.token_id, Side::kSell, *price, *size);
   }
   sim::venue::VenueServerConfig sc;
@@ -180,9 +218,22 @@ int run_sim(const SimArgs& a) {
   sc.server.tls_options.private_key_pem = pki->server.key_pem;
   sim::venue::VenueServer clob(sc, **venue);
 
+  sim::BinanceSimConfig bc;
+  bc.tls.cert_chain_pem = pki->server.cert_pem;
+  bc.tls.private_key_pem = pki->server.key_pem;
+  bc.rows = std::move(*rows);
+  bc.push_ms = static_cast<std::uint32_t>(a.kline_push_s * 1000);
+  auto binance = sim::BinanceSim::create(std::move(bc));
+  if (!binance) {
+    std::fprintf(stderr, "polybot sim: %s\n", binance.error().c_str());
+    return 2;
+  }
+
+  market.set_activity(a.activity_ms);
   auto md_port = market.start();
   auto clob_port = clob.start();
-  if (!md_port || !clob_port) {
+  auto bn_port = (*binance)->start();
+  if (!md_port || !clob_port || !bn_port) {
     std::fprintf(stderr, "polybot sim: could not listen on loopback\n");
     return 1;
   }
@@ -199,11 +250,15 @@ int run_sim(const SimArgs& a) {
       << "book_rest_url = \"" << market.rest_url() << "\"\n"
       << "clob_rest_url = \"" << clob_url << "\"\n"
       << "user_ws_url = \"wss://127.0.0.1:" << *clob_port << "/ws/user\"\n"
+      << "binance_ws_base = \"" << (*binance)->ws_base() << "\"\n"
+      << "binance_rest_base = \"" << (*binance)->rest_base() << "\"\n"
       << "windows_5m = " << kWindows5m << "\nwindows_15m = " << kWindows15m << "\n"
       << "first_5m_start = " << c5 << "\nfirst_15m_start = " << c15 << "\n";
   }
   std::printf("polybot sim: market data %s (Gamma and /book at %s), CLOB %s (user channel /ws/user)\n",
               market.ws_url().c_str(), market.rest_url().c_str(), clob_url.c_str());
+  std::printf("polybot sim: Binance %s (klines from %s re-timed to now)\n", (*binance)->ws_base().c_str(),
+              a.klines.c_str());
   std::printf("polybot sim: %zu 5m and %zu 15m windows from %lld; account %s; CA %s; endpoints %s\n", kWindows5m,
               kWindows15m, static_cast<long long>(c5), a.address.c_str(), ca.c_str(), endpoints.c_str());
   std::fflush(stdout);
@@ -220,6 +275,7 @@ int run_sim(const SimArgs& a) {
   }
   clob.stop();
   market.stop();
+  (*binance)->stop();
   std::printf("polybot sim: stopped; %zu open orders on the venue\n", (*venue)->open_order_count());
   return 0;
 }
@@ -234,8 +290,14 @@ void add_sim_command(CLI::App& root, CliContext& ctx) {
   cmd->add_option("--out", args->out, "where ca.pem and endpoints.toml are written")->required();
   cmd->add_option("--duration", args->duration_s, "seconds to run (0 = until SIGINT/SIGTERM)");
   cmd->add_option("--data", args->data, "folder with the captured Gamma market list and REST /book (default tests/data/polymarket)");
-  cmd->add_option("--liquidity-price", args->liquidity_price, "resting sell price the venue offers on every token");
-  cmd->add_option("--liquidity-size", args->liquidity_size, "resting sell size per token (0 = none)");
+  cmd->add_option("--klines", args->klines, "1-minute BTCUSDT kline CSV the Binance side plays, re-timed to now");
+  cmd->add_option("--activity-ms", args->activity_ms,
+                  "period of the last_trade_price frames sent for subscribed tokens (0 = none; default 1000)");
+  cmd->add_option("--kline-push", args->kline_push_s, "seconds between Binance stream updates (default 1)");
+  cmd->add_option("--liquidity-price", args->liquidity_price,
+                  "\"book\" (default): other participants rest each window's captured book; or one resting sell "
+                  "price on every token");
+  cmd->add_option("--liquidity-size", args->liquidity_size, "with a --liquidity-price: resting sell size per token (0 = none)");
   cmd->add_option("--collateral", args->collateral, "the account's pUSD balance");
   cmd->callback([&ctx, args] { ctx.exit_code = run_sim(*args); });
 }

@@ -143,6 +143,19 @@ void BookSet::on_trade(const Trade& m) noexcept {
   if (m.venue == Venue::kPolymarket) {
     if (book::Book* b = book(m.hdr.instrument)) b->touch(m.hdr.ts_recv);
   }
+  if (downstream_ != nullptr) downstream_->on_trade(m);
+}
+
+void BookSet::on_kline(const Kline& m) noexcept {
+  if (downstream_ != nullptr) downstream_->on_kline(m);
+}
+
+void BookSet::on_ref_price(const RefPrice& m) noexcept {
+  if (downstream_ != nullptr) downstream_->on_ref_price(m);
+}
+
+void BookSet::on_market_status(const MarketStatus& m, const MarketInfo& info) noexcept {
+  if (downstream_ != nullptr) downstream_->on_market_status(m, info);
 }
 
 void BookSet::on_tick_size_change(const TickSizeChange& m) noexcept {
@@ -150,6 +163,7 @@ void BookSet::on_tick_size_change(const TickSizeChange& m) noexcept {
   if (b == nullptr) return;
   b->on_tick_size_change(m.new_tick, m.hdr.ts_exch / kNsPerMs, m.hdr.ts_recv);
   mark_changed(m.hdr.instrument);
+  if (downstream_ != nullptr) downstream_->on_tick_size_change(m);
 }
 
 void BookSet::on_quote(const QuoteEvent& q) noexcept {
@@ -164,6 +178,7 @@ void BookSet::on_btc_tick(const BtcTick& m) noexcept {
   ++counters_.btc_ticks;
   const std::size_t i = m.hdr.instrument.value;
   if (i < tickers_.size()) tickers_[i] = m;
+  if (downstream_ != nullptr) downstream_->on_btc_tick(m);
 }
 
 void BookSet::on_depth_diff(InstrumentId symbol, const book::DepthDiff& d, std::span<const book::DepthLevel> bids,

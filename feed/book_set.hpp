@@ -64,6 +64,10 @@ class BookSet final : public MarketSink {
   // Something outside the update path (the silence rule) changed a book's state.
   void mark_changed(InstrumentId id) noexcept;
 
+  // Where the non-book events go (Binance ticks and klines, trades, reference prices, market status): the feed
+  // agent publishes them. Null (the default): they are only counted. Set before the sessions start.
+  void set_downstream(MarketSink* sink) noexcept { downstream_ = sink; }
+
   // MarketSink
   void on_book_snapshot(const BookSnapshot& m) noexcept override;
   void on_book_level(const BookLevel& m) noexcept override;
@@ -71,6 +75,9 @@ class BookSet final : public MarketSink {
   void on_tick_size_change(const TickSizeChange& m) noexcept override;
   void on_quote(const QuoteEvent& q) noexcept override;
   void on_btc_tick(const BtcTick& m) noexcept override;
+  void on_kline(const Kline& m) noexcept override;
+  void on_ref_price(const RefPrice& m) noexcept override;
+  void on_market_status(const MarketStatus& m, const MarketInfo& info) noexcept override;
   void on_depth_diff(InstrumentId symbol, const book::DepthDiff& d, std::span<const book::DepthLevel> bids,
                      std::span<const book::DepthLevel> asks) noexcept override;
   void on_depth_snapshot(InstrumentId symbol, std::uint64_t last_update_id, bool rest, std::int64_t ts_recv_ns,
@@ -90,6 +97,7 @@ class BookSet final : public MarketSink {
   std::vector<BtcTick> tickers_;
   std::vector<std::uint8_t> changed_;
   BookSetCounters counters_;
+  MarketSink* downstream_ = nullptr;
 };
 
 }  // namespace polybot::feed

@@ -5,10 +5,32 @@
 
 namespace polybot::feed {
 
+MarketDef market_def_of(const TrackedMarket& m) noexcept {
+  MarketDef d;
+  d.hdr.type = MsgType::kMarketDef;
+  d.hdr.producer = Stage::kFeed;
+  d.hdr.instrument = m.up;
+  d.market = m.market;
+  d.up = m.up;
+  d.down = m.down;
+  d.fee_rate_bps = m.fee_rate_bps;
+  d.window_start_s = m.window_start_s;
+  d.window_end_s = m.window_end_s;
+  d.tick = m.tick;
+  d.min_order_size = m.min_order_size;
+  d.interval_s = m.interval_s != 0 ? m.interval_s : static_cast<std::uint32_t>(m.window_end_s - m.window_start_s);
+  d.neg_risk = m.neg_risk ? 1 : 0;
+  d.up_token = m.up_token;
+  d.down_token = m.down_token;
+  d.condition_id = m.condition_id;
+  return d;
+}
+
 FeedAgent::FeedAgent(net::IoLoop* loop, BookSet& books, const Clock& clock, Channel<Envelope>::Producer out,
                      FeedAgentConfig config)
     : loop_(loop), books_(books), clock_(clock), out_(out), config_(config) {
   markets_.reserve(64);
+  pending_defs_.reserve(16);
   schedules_.reserve(kMaxSchedules);
 }
 
@@ -17,6 +39,50 @@ void FeedAgent::track(const TrackedMarket& m) {
   markets_.push_back(m);
   books_.prepare_book(m.up);
   books_.prepare_book(m.down);
+  const Word256 zero{};
+  if (m.up_token != zero && m.down_token != zero) pending_defs_.push_back(market_def_of(m));
+}
+
+int FeedAgent::flush_defs(std::int64_t now_ns) noexcept {
+  // A definition is never dropped: one that does not fit stays queued (and its market's BookTops wait with it).
+  std::size_t sent = 0;
+  for (; sent < pending_defs_.size(); ++sent) {
+    Envelope e = Envelope::of(pending_defs_[sent]);
+    e.hdr.ts_recv = now_ns;
+    e.hdr.ts_origin = now_ns;
+    e.hdr.ts_produced = now_ns;
+    if (!publish(e)) break;
+  }
+  pending_defs_.erase(pending_defs_.begin(), pending_defs_.begin() + static_cast<std::ptrdiff_t>(sent));
+  return static_cast<int>(sent);
+}
+
+template <class T>
+void FeedAgent::forward(const T& m) noexcept {
+  Envelope e = Envelope::of(m);
+  e.hdr.producer = Stage::kFeed;
+  if (e.hdr.ts_origin == 0) e.hdr.ts_origin = e.hdr.ts_recv;
+  e.hdr.ts_produced = clock_.now_ns();
+  publish(e);
+}
+
+void FeedAgent::on_trade(const Trade& m) noexcept {
+  if (config_.forward_trades) forward(m);
+}
+void FeedAgent::on_btc_tick(const BtcTick& m) noexcept {
+  if (config_.forward_btc_ticks) forward(m);
+}
+void FeedAgent::on_kline(const Kline& m) noexcept {
+  if (config_.forward_klines) forward(m);
+}
+void FeedAgent::on_ref_price(const RefPrice& m) noexcept {
+  if (config_.forward_ref_prices) forward(m);
+}
+void FeedAgent::on_tick_size_change(const TickSizeChange& m) noexcept {
+  if (config_.forward_tick_size_changes) forward(m);
+}
+void FeedAgent::on_market_status(const MarketStatus& m, const MarketInfo& /*info*/) noexcept {
+  if (config_.forward_market_status) forward(m);
 }
 
 void FeedAgent::untrack(MarketId market) {
@@ -83,12 +149,15 @@ BookTop FeedAgent::top_of(const TrackedMarket& m, std::int64_t now_ns) const noe
 }
 
 bool FeedAgent::publish(Envelope& e) noexcept {
-  e.hdr.seq = ++seq_;
+  e.hdr.seq = seq_ + 1;
   if (!out_.try_push(e)) {
     ++dropped_;  // counted; the channel's own counter feeds the halt logic downstream
     return false;
   }
+  ++seq_;  // gap-free: a message the channel refused does not take a number
   ++published_;
+  ++by_type_[static_cast<std::size_t>(e.hdr.type) % by_type_.size()];
+  if (recorder_ != nullptr) recorder_->on_produced(Stage::kFeed, e);
   return true;
 }
 
@@ -97,6 +166,10 @@ int FeedAgent::do_work() noexcept {
   if (loop_ != nullptr) work += static_cast<int>(loop_->poll());
   const std::int64_t now_ns = clock_.now_ns();
   const std::int64_t now_s = now_ns / 1'000'000'000;
+  if (!pending_defs_.empty()) {
+    work += flush_defs(now_ns);
+    if (!pending_defs_.empty()) return work;  // downstream full: BookTops must not overtake their definition
+  }
   for (const TrackedMarket& m : markets_) {
     const bool open = now_s >= m.window_start_s && now_s < m.window_end_s;
     for (InstrumentId id : {m.up, m.down}) {

@@ -331,6 +331,11 @@ bool MarketRoller::register_market(RollerWindow& w, const GammaMarket& m0, std::
   t.min_order_size = w.market.min_order_size;
   t.tick = w.market.tick;
   t.neg_risk = w.market.neg_risk;
+  t.interval_s = w.interval_s;
+  // Already checked as digits above; a value >= 2^256 leaves the word zero and the def is not sent.
+  (void)word256_from_decimal(w.market.token_ids[0], t.up_token);
+  (void)word256_from_decimal(w.market.token_ids[1], t.down_token);
+  (void)word256_from_hex(w.market.condition_id, t.condition_id);
   agent_.track(t);
   w.phase = WindowPhase::kFound;
   return true;

@@ -8,6 +8,7 @@
 
 #include "core/decimal.hpp"
 #include "core/int128.hpp"
+#include "core/word256.hpp"
 
 namespace polybot::journal {
 namespace {
@@ -119,6 +120,13 @@ const FieldDesc kMarketStatusFields[] = {PB_HEADER(MarketStatus),        PB_U(Ma
                                          PB_E(MarketStatus, kind, kMarketStatusKind), PB_U(MarketStatus, winner),
                                          PB_PAD(MarketStatus, pad0_),    PB_I(MarketStatus, start_s),
                                          PB_I(MarketStatus, end_s),      PB_PAD(MarketStatus, pad_)};
+const FieldDesc kMarketDefFields[] = {
+    PB_HEADER(MarketDef),           PB_U(MarketDef, market),           PB_U(MarketDef, up),
+    PB_U(MarketDef, down),          PB_U(MarketDef, fee_rate_bps),     PB_I(MarketDef, window_start_s),
+    PB_I(MarketDef, window_end_s),  PB_X(MarketDef, tick, 6),          PB_X(MarketDef, min_order_size, 6),
+    PB_U(MarketDef, interval_s),    PB_U(MarketDef, neg_risk),         PB_PAD(MarketDef, pad0_),
+    PB_F(MarketDef, up_token, FieldKind::kWordDec), PB_F(MarketDef, down_token, FieldKind::kWordDec),
+    PB_F(MarketDef, condition_id, FieldKind::kWordHex), PB_PAD(MarketDef, pad_)};
 const FieldDesc kBookTopFields[] = {PB_HEADER(BookTop),       PB_TOKEN_TOP(up),           PB_TOKEN_TOP(down),
                                     PB_U(BookTop, market),    PB_U(BookTop, fee_rate_bps), PB_X(BookTop, min_order_size, 6),
                                     PB_I(BookTop, window_start_s), PB_I(BookTop, window_end_s), PB_PAD(BookTop, pad_)};
@@ -209,6 +217,7 @@ const MessageDesc kMessages[] = {
     PB_MSG(Trade, kTradeFields),               PB_MSG(TickSizeChange, kTickSizeChangeFields),
     PB_MSG(BtcTick, kBtcTickFields),           PB_MSG(Kline, kKlineFields),
     PB_MSG(RefPrice, kRefPriceFields),         PB_MSG(MarketStatus, kMarketStatusFields),
+    PB_MSG(MarketDef, kMarketDefFields),
     PB_MSG(BookTop, kBookTopFields),           PB_MSG(Timer, kTimerFields),
     PB_MSG(Intent, kIntentFields),             PB_MSG(Denied, kDeniedFields),
     PB_MSG(OrderRequest, kOrderRequestFields), PB_MSG(ExecReport, kExecReportFields),
@@ -321,6 +330,15 @@ void format_field(const FieldDesc& f, const std::byte* msg, std::string& out, bo
       out += to_string(static_cast<MsgType>(load_uint(p, 2)));
       if (json) out += '"';
       return;
+    case FieldKind::kWordDec:
+    case FieldKind::kWordHex: {
+      Word256 w;
+      std::memcpy(w.data(), p, w.size());
+      if (json) out += '"';
+      out += f.kind == FieldKind::kWordDec ? word256_decimal(w) : word256_hex(w);
+      if (json) out += '"';
+      return;
+    }
     case FieldKind::kPad:
       return;
   }

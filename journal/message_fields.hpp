@@ -22,6 +22,8 @@ enum class FieldKind : std::uint8_t {
   kEnum,        // small integer with names
   kMsgType,
   kPad,         // padding: never printed, compared like any byte
+  kWordDec,     // 32-byte big-endian word printed as decimal (token ids)
+  kWordHex,     // 32-byte word printed as 0x + hex (condition ids)
 };
 
 struct FieldDesc {

@@ -43,7 +43,9 @@ const char* column_type(const FieldDesc& f) {
     case FieldKind::kF64: return "double precision";
     case FieldKind::kFixed:
     case FieldKind::kVenueFixed:
-    case FieldKind::kU128E18: return "numeric";
+    case FieldKind::kU128E18:
+    case FieldKind::kWordDec: return "numeric";
+    case FieldKind::kWordHex: return "text";
     case FieldKind::kEnum:
     case FieldKind::kMsgType: return "text";
     case FieldKind::kPad: break;

@@ -23,6 +23,13 @@ void SignalLogic::count(const Intent& intent) noexcept {
 void SignalLogic::on_input(const Envelope& in, const Clock& clock, Emitter& out) noexcept {
   sink_.out = &out;
   for (auto& s : strategies_) s->on_message(in, clock, sink_);
+  if (in.is<MarketDef>() || in.is<TickSizeChange>()) {
+    // Passed on after the strategies saw it, so risk and the oms learn the market (and its tick) before any
+    // order for it.
+    Envelope def = in;
+    def.hdr.cause_seq = 0;
+    out.emit(def);
+  }
 }
 
 }  // namespace polybot::signal

@@ -74,6 +74,9 @@ Result<DirectionalParams, StrategyConfigError> load_directional_params(const tom
   int mb = static_cast<int>(p.missing_book);
   r.choice("missing_book", {"skip", "assume_price"}, mb);
   p.missing_book = static_cast<MissingBookPolicy>(mb);
+  int nw = static_cast<int>(p.not_warm);
+  r.choice("not_warm", {"skip", "wait"}, nw);
+  p.not_warm = static_cast<MissingPolicy>(nw);
   r.price("assumed_price", kMinTick, kP1 - kMinTick, p.assumed_price);
   r.price("max_price", kMinTick, kP1 - kMinTick, p.max_price);
   r.integer("slippage_ticks", 0, 100, p.slippage_ticks);

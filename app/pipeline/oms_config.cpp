@@ -294,8 +294,10 @@ bool parse_oms_config(const toml::table& root, std::string_view origin, const st
       out.clob.presign.push_back(std::move(pt));
     }
   }
-  if (out.mode == OmsMode::kClob && out.clob.markets.empty()) {
-    return c.fail("oms.markets", "[]", "mode = \"clob\" needs at least one [[oms.markets]] entry");
+  // A live config ([feed]) learns its markets from the MarketDefs the roller sends down the pipeline.
+  out.clob.markets_from_stream = root.get("feed") != nullptr;
+  if (out.mode == OmsMode::kClob && out.clob.markets.empty() && root.get("feed") == nullptr) {
+    return c.fail("oms.markets", "[]", "mode = \"clob\" needs at least one [[oms.markets]] entry (or a [feed])");
   }
   return true;
 }

@@ -1,6 +1,7 @@
 #include "app/pipeline/pipeline.hpp"
 
 #include <chrono>
+#include <thread>
 
 #include "signal/strategy_factory.hpp"
 
@@ -10,7 +11,7 @@ std::unique_ptr<StageLogic> make_stage_logic(Stage stage, const PipelineConfig& 
   switch (stage) {
     case Stage::kSignal: {
       std::vector<std::unique_ptr<signal::Strategy>> strategies;
-      strategies.push_back(std::make_unique<signal::EmaCross>(StrategyId{1}, cfg.ema));
+      if (cfg.ema_enabled) strategies.push_back(std::make_unique<signal::EmaCross>(StrategyId{1}, cfg.ema));
       for (const auto& [name, table] : cfg.extra_strategies) {
         // Validated when the config was parsed.
         auto made = signal::make_strategy(name, table, "strategies." + name + ".");
@@ -30,6 +31,41 @@ std::unique_ptr<StageLogic> make_stage_logic(Stage stage, const PipelineConfig& 
   return nullptr;
 }
 
+namespace {
+void fill_live_report(const LiveFeed& f, PipelineReport::Live& out) {
+  const feed::FeedAgent& a = f.feed_agent();
+  out.published = a.published();
+  out.dropped = a.dropped();
+  out.book_tops = a.published(MsgType::kBookTop);
+  out.timers = a.published(MsgType::kTimer);
+  out.market_defs = a.published(MsgType::kMarketDef);
+  out.klines = a.published(MsgType::kKline);
+  out.btc_ticks = a.published(MsgType::kBtcTick);
+  out.trades = a.published(MsgType::kTrade);
+  out.ref_prices = a.published(MsgType::kRefPrice);
+  out.parse_errors = f.parse_errors();
+  if (const auto* s = f.polymarket()) {
+    out.polymarket_frames = s->counters().frames;
+    out.disconnects += s->counters().disconnects;
+  }
+  if (const auto* s = f.binance()) {
+    out.binance_frames = s->counters().frames;
+    out.disconnects += s->counters().disconnects;
+  }
+  if (const auto* s = f.rtds()) {
+    out.rtds_frames = s->frames();
+    out.disconnects += s->disconnects();
+  }
+  if (const auto* r = f.roller()) {
+    out.windows_found = r->counters().found;
+    out.windows_missed = r->counters().missed;
+    out.subscribed = r->counters().subscribed;
+    out.unsubscribed = r->counters().unsubscribed;
+    out.resyncs_applied = r->counters().resync_applied;
+  }
+}
+}  // namespace
+
 Result<std::vector<feed::KlineRow>, std::string> load_klines(const PipelineConfig& cfg) {
   std::vector<feed::KlineRow> all;
   for (const auto& path : cfg.kline_files) {
@@ -44,7 +80,7 @@ Result<std::vector<feed::KlineRow>, std::string> load_klines(const PipelineConfi
 }
 
 Pipeline::Pipeline(const PipelineConfig& cfg, std::vector<feed::KlineRow> rows, const Clock& clock,
-                   StageRecorder* recorder)
+                   StageRecorder* recorder, feed::RawFrameSink* raw)
     : cfg_(cfg), clock_(clock) {
   to_signal_ = std::make_unique<EnvelopeChannel>(cfg.channel_capacity);
   to_risk_ = std::make_unique<EnvelopeChannel>(cfg.channel_capacity);
@@ -62,16 +98,29 @@ Pipeline::Pipeline(const PipelineConfig& cfg, std::vector<feed::KlineRow> rows, 
     clob_ = std::move(*made);
   }
 
-  feed_agent_ = std::make_unique<feed::KlineSourceAgent>(
-      std::move(rows), *to_signal_, clock, recorder,
-      feed::KlineSourceAgent::Options{InstrumentId{1}, cfg.rate, cfg.limit});
+  if (cfg.live) {
+    auto made = LiveFeed::create(cfg.feed, clock, to_signal_->producer(), raw, recorder);
+    if (!made) {
+      error_ = "feed." + made.error();
+      return;
+    }
+    live_ = std::move(*made);
+    source_ = &live_->agent();
+  } else {
+    feed_agent_ = std::make_unique<feed::KlineSourceAgent>(
+        std::move(rows), *to_signal_, clock, recorder,
+        feed::KlineSourceAgent::Options{InstrumentId{1}, cfg.rate, cfg.limit});
+    source_ = feed_agent_.get();
+  }
+  // Market definitions and tick changes ride along with the decisions, so the oms learns each market (its
+  // venue token ids) from the same journaled stream before any order for it.
   signal_agent_ = std::make_unique<StageAgent>("signal", *signal_, clock, recorder);
   signal_agent_->add_input(*to_signal_);
-  signal_agent_->add_output(*to_risk_, TypeMask{MsgType::kIntent});
-  signal_agent_->add_upstream(feed_agent_.get());
+  signal_agent_->add_output(*to_risk_, TypeMask{MsgType::kIntent, MsgType::kMarketDef, MsgType::kTickSizeChange});
+  signal_agent_->add_upstream(source_);
   risk_agent_ = std::make_unique<StageAgent>("risk", *risk_, clock, recorder);
   risk_agent_->add_input(*to_risk_);
-  risk_agent_->add_output(*to_oms_, TypeMask{MsgType::kOrderRequest});
+  risk_agent_->add_output(*to_oms_, TypeMask{MsgType::kOrderRequest, MsgType::kMarketDef, MsgType::kTickSizeChange});
   risk_agent_->add_upstream(signal_agent_.get());
   if (clob_) {
     // The live oms keeps live time (venue deadlines, heartbeats); ExecReports are journaled and counted.
@@ -88,7 +137,7 @@ Pipeline::Pipeline(const PipelineConfig& cfg, std::vector<feed::KlineRow> rows, 
   }
 
   const auto agent_by_name = [this](const std::string& n) -> Agent* {
-    if (n == "feed") return feed_agent_.get();
+    if (n == "feed") return source_;
     if (n == "signal") return signal_agent_.get();
     if (n == "risk") return risk_agent_.get();
     if (clob_) return &clob_->oms().agent();
@@ -106,7 +155,7 @@ Pipeline::~Pipeline() {
   runner_.join();
 }
 
-PipelineReport Pipeline::run() {
+PipelineReport Pipeline::run(double live_seconds) {
   if (!error_.empty()) {
     PipelineReport failed;
     failed.error = error_;
@@ -115,12 +164,27 @@ PipelineReport Pipeline::run() {
   if (clob_) clob_->oms().start();
   const auto t0 = std::chrono::steady_clock::now();
   runner_.start();
+  if (live_) {
+    const auto until = t0 + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                                std::chrono::duration<double>(live_seconds));
+    while (!Runner::signal_received() && (live_seconds <= 0 || std::chrono::steady_clock::now() < until)) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    live_->request_stop();  // the stages downstream drain what the feed sent, then the runner ends
+  }
   runner_.run_until_done();
   const auto t1 = std::chrono::steady_clock::now();
 
   PipelineReport r;
   r.seconds = std::chrono::duration<double>(t1 - t0).count();
-  r.klines = feed_agent_->produced();
+  if (live_) {
+    r.live = true;
+    fill_live_report(*live_, r.feed);
+    r.klines = r.feed.klines;
+    live_->shutdown();
+  } else {
+    r.klines = feed_agent_->produced();
+  }
   r.intents = signal_->intents();
   r.approved = risk_->approved();
   r.denied = risk_->denied();
@@ -136,7 +200,8 @@ PipelineReport Pipeline::run() {
     r.orders = oms_->orders();
     r.oms = oms_agent_->counters();
   }
-  r.backpressure = feed_agent_->backpressure() + r.signal.backpressure + r.risk.backpressure;
+  r.backpressure = (feed_agent_ ? feed_agent_->backpressure() : r.feed.dropped) + r.signal.backpressure +
+                   r.risk.backpressure;
   r.dropped = r.signal.dropped + r.risk.dropped + r.oms.dropped;
   r.feed_to_signal.merge(signal_agent_->queue_latency());
   r.signal_service.merge(signal_agent_->service_latency());
@@ -159,10 +224,10 @@ PipelineReport Pipeline::run() {
 }
 
 void print_report(std::FILE* out, const PipelineConfig& cfg, const PipelineReport& r) {
-  std::string strategies = cfg.strategy;
-  for (const auto& [name, table] : cfg.extra_strategies) strategies += " + " + name;
-  std::fprintf(out, "polybot foundation pipeline: feed(klines) -> signal(%s) -> risk -> oms(%s)\n",
-               strategies.c_str(),
+  std::string strategies = cfg.ema_enabled ? cfg.strategy : std::string();
+  for (const auto& [name, table] : cfg.extra_strategies) strategies += (strategies.empty() ? "" : " + ") + name;
+  std::fprintf(out, "polybot %s pipeline: feed(%s) -> signal(%s) -> risk -> oms(%s)\n", r.live ? "live" : "foundation",
+               r.live ? "live feeds" : "klines", strategies.c_str(),
                cfg.oms.mode == OmsMode::kClob ? (cfg.oms.simulator.enabled ? "clob, loopback simulator" : "clob")
                                               : "counting");
   for (std::size_t i = 0; i < cfg.threads.size(); ++i) {
@@ -177,18 +242,32 @@ void print_report(std::FILE* out, const PipelineConfig& cfg, const PipelineRepor
                                           : "");
   }
   std::fprintf(out, "stages (consumed -> produced):\n");
-  std::fprintf(out, "  feed    klines read            -> %llu Kline\n", static_cast<unsigned long long>(r.klines));
-  std::fprintf(out, "  signal  %-10llu Kline       -> %llu Intent\n",
+  const auto u = [](std::uint64_t v) { return static_cast<unsigned long long>(v); };
+  if (r.live) {
+    const auto& f = r.feed;
+    std::fprintf(out,
+                 "  feed    frames polymarket %llu, binance %llu, rtds %llu (parse errors %llu, disconnects %llu)\n"
+                 "          windows found %llu, missed %llu, subscribed %llu, unsubscribed %llu, /book resyncs %llu\n"
+                 "          -> %llu messages: %llu BookTop, %llu Timer, %llu MarketDef, %llu Kline, %llu BtcTick, "
+                 "%llu Trade, %llu RefPrice (%llu refused by a full channel)\n",
+                 u(f.polymarket_frames), u(f.binance_frames), u(f.rtds_frames), u(f.parse_errors), u(f.disconnects),
+                 u(f.windows_found), u(f.windows_missed), u(f.subscribed), u(f.unsubscribed), u(f.resyncs_applied),
+                 u(f.published), u(f.book_tops), u(f.timers), u(f.market_defs), u(f.klines), u(f.btc_ticks),
+                 u(f.trades), u(f.ref_prices), u(f.dropped));
+  } else {
+    std::fprintf(out, "  feed    klines read            -> %llu Kline\n", u(r.klines));
+  }
+  std::fprintf(out, r.live ? "  signal  %-10llu messages    -> %llu Intent/MarketDef\n" : "  signal  %-10llu Kline       -> %llu Intent\n",
                static_cast<unsigned long long>(r.signal.consumed), static_cast<unsigned long long>(r.signal.produced));
-  std::fprintf(out, "  risk    %-10llu Intent      -> %llu OrderRequest, %llu Denied\n",
+  std::fprintf(out, r.live ? "  risk    %-10llu inputs      -> %llu OrderRequest, %llu Denied\n" : "  risk    %-10llu Intent      -> %llu OrderRequest, %llu Denied\n",
                static_cast<unsigned long long>(r.risk.consumed), static_cast<unsigned long long>(r.approved),
                static_cast<unsigned long long>(r.denied));
   if (!r.clob) {
     std::fprintf(out, "  oms     %-10llu OrderRequest counted\n", static_cast<unsigned long long>(r.oms.consumed));
   } else {
     const auto& o = r.clob_summary.oms;
-    const auto u = [](std::uint64_t v) { return static_cast<unsigned long long>(v); };
-    std::fprintf(out, "  oms     %-10llu OrderRequest -> %llu ExecReport\n", u(r.oms.consumed), u(r.oms.produced));
+    std::fprintf(out, r.live ? "  oms     %-10llu inputs      -> %llu ExecReport\n" : "  oms     %-10llu OrderRequest -> %llu ExecReport\n",
+                 u(r.oms.consumed), u(r.oms.produced));
     std::fprintf(out,
                  "  oms     submitted %llu (pre-signed %llu, signed on the helper %llu), accepted %llu, rejected %llu, "
                  "refused by the oms %llu, fills %llu, cancels %llu, unknown %llu, reconciliations %llu\n",
@@ -222,8 +301,13 @@ void print_report(std::FILE* out, const PipelineConfig& cfg, const PipelineRepor
   std::fprintf(out, "  risk service         %s\n", r.risk_service.summary().c_str());
   std::fprintf(out, "  risk->oms queue      %s\n", r.risk_to_oms.summary().c_str());
   std::fprintf(out, "  end to end (origin->oms) %s\n", r.end_to_end.summary().c_str());
-  std::fprintf(out, "elapsed %.3f s, %.0f klines/s\n", r.seconds,
-               r.seconds > 0 ? static_cast<double>(r.klines) / r.seconds : 0.0);
+  if (r.live) {
+    std::fprintf(out, "elapsed %.3f s, %.1f feed messages/s\n", r.seconds,
+                 r.seconds > 0 ? static_cast<double>(r.feed.published) / r.seconds : 0.0);
+  } else {
+    std::fprintf(out, "elapsed %.3f s, %.0f klines/s\n", r.seconds,
+                 r.seconds > 0 ? static_cast<double>(r.klines) / r.seconds : 0.0);
+  }
 }
 
 }  // namespace polybot::app

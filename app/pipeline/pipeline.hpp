@@ -1,5 +1,6 @@
-// Pipeline: wires the foundation pipeline — kline source (feed) → signal → risk → oms — over SPSC channels,
-// places the agents on Runner threads as configured, runs until the source is drained (or SIGINT/SIGTERM), and
+// Pipeline: wires feed → signal → risk → oms over SPSC channels — the feed being recorded klines (`polybot demo`)
+// or the live feeds with market roll-over (`polybot run`, app/live/live_feed.hpp) — places the agents on Runner
+// threads as configured, runs until the source is drained, the live duration is over, or SIGINT/SIGTERM, and
 // reports what went through each stage with per-hop latency percentiles. Main thread only.
 #pragma once
 
@@ -8,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "app/live/live_feed.hpp"
 #include "app/pipeline/clob_oms_stage.hpp"
 #include "app/pipeline/pipeline_config.hpp"
 #include "core/stage.hpp"
@@ -27,6 +29,16 @@ struct PipelineReport {
   double seconds = 0.0;
   std::uint64_t klines = 0, intents = 0, approved = 0, denied = 0, orders = 0;
   std::uint64_t backpressure = 0, dropped = 0;
+  struct Live {
+    std::uint64_t published = 0;        // messages the feed stage sent on (BookTop, Timer, MarketDef, ticks...)
+    std::uint64_t dropped = 0;          // refused by a full channel
+    std::uint64_t book_tops = 0, timers = 0, market_defs = 0, klines = 0, btc_ticks = 0, trades = 0, ref_prices = 0;
+    std::uint64_t polymarket_frames = 0, binance_frames = 0, rtds_frames = 0, parse_errors = 0, disconnects = 0;
+    std::uint64_t windows_found = 0, windows_missed = 0, subscribed = 0, unsubscribed = 0, resyncs_applied = 0;
+    std::uint64_t books_invalidated = 0;
+  };
+  bool live = false;
+  Live feed;
   StageCounters signal, risk, oms;
   LatencyHistogram feed_to_signal, signal_service, signal_to_risk, risk_service, risk_to_oms, end_to_end;
   std::vector<ThreadStats> threads;
@@ -45,11 +57,13 @@ struct PipelineReport {
 class Pipeline {
  public:
   // `recorder` (may be null) journals every stage; it must outlive the pipeline.
+  // Recorded klines (cfg.live false) or the live feeds (cfg.live: `rows` unused; `raw` journals inbound frames).
   Pipeline(const PipelineConfig& cfg, std::vector<feed::KlineRow> rows, const Clock& clock,
-           StageRecorder* recorder);
+           StageRecorder* recorder, feed::RawFrameSink* raw = nullptr);
   ~Pipeline();
-  // Starts the threads and returns when every message has drained through the oms (or on a stop signal).
-  PipelineReport run();
+  // Starts the threads and returns when every message has drained through the oms (or on a stop signal). Live:
+  // runs `live_seconds` (0: until SIGINT/SIGTERM), then stops the feed and lets the stages drain.
+  PipelineReport run(double live_seconds = 0.0);
   // Non-empty when a stage could not be built (the clob oms: key, credentials, venue); run() then does nothing.
   [[nodiscard]] const std::string& error() const noexcept { return error_; }
 
@@ -62,7 +76,9 @@ class Pipeline {
   std::unique_ptr<oms::CountingOms> oms_;
   std::unique_ptr<ClobOmsStage> clob_;   // mode = "clob": the live oms (its own agent) instead of oms_
   std::string error_;
-  std::unique_ptr<feed::KlineSourceAgent> feed_agent_;
+  std::unique_ptr<feed::KlineSourceAgent> feed_agent_;  // recorded klines
+  std::unique_ptr<LiveFeed> live_;                      // or the live feeds
+  Agent* source_ = nullptr;                             // whichever of the two runs
   std::unique_ptr<StageAgent> signal_agent_, risk_agent_, oms_agent_;
   Runner runner_;
 };

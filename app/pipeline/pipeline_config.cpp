@@ -54,6 +54,62 @@ bool get_fixed(Ctx& c, const toml::table& t, const std::string& prefix, const ch
 
 }  // namespace
 
+// The sections after the source: strategies, risk, oms.
+static Result<PipelineConfig, std::string> parse_rest(const toml::table& root, Ctx& c, PipelineConfig& cfg,
+                                                      std::string_view origin, const std::string& base_dir) {
+  if (const auto* s = root["strategy"].as_table()) {
+    if (const toml::node* n = s->get("name")) {
+      const auto v = n->value<std::string>();
+      if (!v || *v != "ema_cross") {
+        c.fail("strategy.name", signal::show_toml_value(*n), "the foundation pipeline runs \"ema_cross\"");
+        return Err{c.error};
+      }
+    }
+    long long fast = cfg.ema.fast, slow = cfg.ema.slow;
+    if (!get_int(c, *s, "strategy.", "fast", 1, 10'000, fast) || !get_int(c, *s, "strategy.", "slow", 2, 10'000, slow) ||
+        !get_fixed(c, *s, "strategy.", "notional", cfg.ema.notional) ||
+        !get_fixed(c, *s, "strategy.", "limit_price", cfg.ema.limit_price)) {
+      return Err{c.error};
+    }
+    if (fast >= slow) {
+      c.fail("strategy.fast", std::to_string(fast), "must be below strategy.slow (" + std::to_string(slow) + ")");
+      return Err{c.error};
+    }
+    if (cfg.ema.limit_price.raw <= 0 || cfg.ema.limit_price >= kPriceOne) {
+      c.fail("strategy.limit_price", quote(cfg.ema.limit_price.to_string()), "must lie strictly inside (0, 1)");
+      return Err{c.error};
+    }
+    cfg.ema.fast = static_cast<int>(fast);
+    cfg.ema.slow = static_cast<int>(slow);
+  }
+  if (const auto* extra = root["strategies"].as_table()) {
+    for (const auto& [name, node] : *extra) {
+      const std::string key = "strategies." + std::string(name.str());
+      const auto* t = node.as_table();
+      if (t == nullptr) {
+        c.fail(key, signal::show_toml_value(node), "expected a table of the strategy's parameters");
+        return Err{c.error};
+      }
+      auto made = signal::make_strategy(name.str(), *t, key + ".");
+      if (!made) return Err{std::string(origin) + ": " + made.error().what()};
+      cfg.extra_strategies.emplace_back(std::string(name.str()), *t);
+    }
+  }
+  if (const auto* r = root["risk"].as_table()) {
+    if (!get_fixed(c, *r, "risk.", "capital", cfg.risk.capital) ||
+        !get_fixed(c, *r, "risk.", "max_order_notional", cfg.risk.max_order_notional) ||
+        !get_fixed(c, *r, "risk.", "min_order_notional", cfg.risk.min_order_notional)) {
+      return Err{c.error};
+    }
+    if (cfg.risk.capital.raw < 0) {
+      c.fail("risk.capital", quote(cfg.risk.capital.to_string()), "must not be negative");
+      return Err{c.error};
+    }
+  }
+  if (!parse_oms_config(root, origin, base_dir, cfg.oms, c.error)) return Err{c.error};
+  return std::move(cfg);
+}
+
 Result<PipelineConfig, std::string> parse_pipeline_config(std::string_view toml_text, std::string_view origin,
                                                           const std::string& base_dir) {
   toml::table root;
@@ -68,13 +124,31 @@ Result<PipelineConfig, std::string> parse_pipeline_config(std::string_view toml_
   PipelineConfig cfg;
   cfg.text = std::string(toml_text);
 
-  static const std::vector<std::string> kSections = {"pipeline", "threads", "source", "strategy", "strategies", "risk",
-                                                     "oms"};
+  static const std::vector<std::string> kSections = {"pipeline", "threads", "source", "feed", "strategy",
+                                                     "strategies", "risk", "oms"};
   for (const auto& [k, v] : root) {
     if (std::find(kSections.begin(), kSections.end(), std::string(k.str())) == kSections.end()) {
-      c.fail(std::string(k.str()), "...", "unknown section (expected pipeline, threads, source, strategy, strategies, risk, oms)");
+      c.fail(std::string(k.str()), "...",
+             "unknown section (expected pipeline, threads, source, feed, strategy, strategies, risk, oms)");
       return Err{c.error};
     }
+  }
+  if (const toml::node* f = root.get("feed")) {
+    // Live: the feeds are the source, stages run on the live clock, and ema_cross (a kline demo that trades one
+    // fixed instrument) runs only when a [strategy] table asks for it.
+    if (root.get("source") != nullptr) {
+      return Err{std::string(origin) + ": source: a live config ([feed]) has no [source]; remove one of them"};
+    }
+    if (f->as_table() == nullptr) {
+      c.fail("feed", signal::show_toml_value(*f), "expected a table");
+      return Err{c.error};
+    }
+    auto feed = parse_live_feed_config(*f->as_table(), "feed");
+    if (!feed) return Err{std::string(origin) + ": " + feed.error()};
+    cfg.live = true;
+    cfg.feed = std::move(*feed);
+    cfg.data_time = false;
+    cfg.ema_enabled = root.get("strategy") != nullptr;
   }
 
   if (const auto* p = root["pipeline"].as_table()) {
@@ -154,7 +228,8 @@ Result<PipelineConfig, std::string> parse_pipeline_config(std::string_view toml_
   }
 
   const auto* src = root["source"].as_table();
-  if (src == nullptr) return Err{std::string(origin) + ": source: missing section"};
+  if (src == nullptr && cfg.live) return parse_rest(root, c, cfg, origin, base_dir);
+  if (src == nullptr) return Err{std::string(origin) + ": source: missing section (or [feed] for the live feeds)"};
   const auto* files = src->get_as<toml::array>("klines");
   if (files == nullptr || files->empty()) {
     return Err{std::string(origin) + ": source.klines: expected a non-empty array of CSV paths"};
@@ -184,58 +259,7 @@ Result<PipelineConfig, std::string> parse_pipeline_config(std::string_view toml_
   long long limit = 0;
   if (!get_int(c, *src, "source.", "limit", 0, 1LL << 40, limit)) return Err{c.error};
   cfg.limit = static_cast<std::size_t>(limit);
-
-  if (const auto* s = root["strategy"].as_table()) {
-    if (const toml::node* n = s->get("name")) {
-      const auto v = n->value<std::string>();
-      if (!v || *v != "ema_cross") {
-        c.fail("strategy.name", signal::show_toml_value(*n), "the foundation pipeline runs \"ema_cross\"");
-        return Err{c.error};
-      }
-    }
-    long long fast = cfg.ema.fast, slow = cfg.ema.slow;
-    if (!get_int(c, *s, "strategy.", "fast", 1, 10'000, fast) || !get_int(c, *s, "strategy.", "slow", 2, 10'000, slow) ||
-        !get_fixed(c, *s, "strategy.", "notional", cfg.ema.notional) ||
-        !get_fixed(c, *s, "strategy.", "limit_price", cfg.ema.limit_price)) {
-      return Err{c.error};
-    }
-    if (fast >= slow) {
-      c.fail("strategy.fast", std::to_string(fast), "must be below strategy.slow (" + std::to_string(slow) + ")");
-      return Err{c.error};
-    }
-    if (cfg.ema.limit_price.raw <= 0 || cfg.ema.limit_price >= kPriceOne) {
-      c.fail("strategy.limit_price", quote(cfg.ema.limit_price.to_string()), "must lie strictly inside (0, 1)");
-      return Err{c.error};
-    }
-    cfg.ema.fast = static_cast<int>(fast);
-    cfg.ema.slow = static_cast<int>(slow);
-  }
-  if (const auto* extra = root["strategies"].as_table()) {
-    for (const auto& [name, node] : *extra) {
-      const std::string key = "strategies." + std::string(name.str());
-      const auto* t = node.as_table();
-      if (t == nullptr) {
-        c.fail(key, signal::show_toml_value(node), "expected a table of the strategy's parameters");
-        return Err{c.error};
-      }
-      auto made = signal::make_strategy(name.str(), *t, key + ".");
-      if (!made) return Err{std::string(origin) + ": " + made.error().what()};
-      cfg.extra_strategies.emplace_back(std::string(name.str()), *t);
-    }
-  }
-  if (const auto* r = root["risk"].as_table()) {
-    if (!get_fixed(c, *r, "risk.", "capital", cfg.risk.capital) ||
-        !get_fixed(c, *r, "risk.", "max_order_notional", cfg.risk.max_order_notional) ||
-        !get_fixed(c, *r, "risk.", "min_order_notional", cfg.risk.min_order_notional)) {
-      return Err{c.error};
-    }
-    if (cfg.risk.capital.raw < 0) {
-      c.fail("risk.capital", quote(cfg.risk.capital.to_string()), "must not be negative");
-      return Err{c.error};
-    }
-  }
-  if (!parse_oms_config(root, origin, base_dir, cfg.oms, c.error)) return Err{c.error};
-  return cfg;
+  return parse_rest(root, c, cfg, origin, base_dir);
 }
 
 Result<PipelineConfig, std::string> load_pipeline_config(const std::string& path) {
@@ -243,11 +267,15 @@ Result<PipelineConfig, std::string> load_pipeline_config(const std::string& path
   if (!in) return Err{"config: cannot read \"" + path + "\""};
   std::ostringstream ss;
   ss << in.rdbuf();
+  return parse_pipeline_config(ss.str(), path, config_base_dir(path));
+}
+
+std::string config_base_dir(const std::string& path) {
   const auto base = std::filesystem::path(path).parent_path();
   // Data paths in the shipped configs are relative to the repository root (config/..).
   std::string base_dir = base.empty() ? "." : base.string();
   if (std::filesystem::exists(std::filesystem::path(base_dir) / ".." / "sim" / "data")) base_dir += "/..";
-  return parse_pipeline_config(ss.str(), path, base_dir);
+  return base_dir;
 }
 
 Result<PipelineConfig, std::string> default_pipeline_config() {

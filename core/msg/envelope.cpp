@@ -12,6 +12,7 @@ std::size_t message_size(MsgType t) noexcept {
     case MsgType::kKline: return sizeof(Kline);
     case MsgType::kRefPrice: return sizeof(RefPrice);
     case MsgType::kMarketStatus: return sizeof(MarketStatus);
+    case MsgType::kMarketDef: return sizeof(MarketDef);
     case MsgType::kBookTop: return sizeof(BookTop);
     case MsgType::kTimer: return sizeof(Timer);
     case MsgType::kIntent: return sizeof(Intent);
@@ -37,6 +38,7 @@ const char* to_string(MsgType t) noexcept {
     case MsgType::kKline: return "kline";
     case MsgType::kRefPrice: return "ref_price";
     case MsgType::kMarketStatus: return "market_status";
+    case MsgType::kMarketDef: return "market_def";
     case MsgType::kBookTop: return "book_top";
     case MsgType::kTimer: return "timer";
     case MsgType::kIntent: return "intent";

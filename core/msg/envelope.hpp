@@ -8,6 +8,7 @@
 
 #include "core/msg/book_top.hpp"
 #include "core/msg/intent.hpp"
+#include "core/msg/market_def.hpp"
 #include "core/msg/market_event.hpp"
 #include "core/msg/order.hpp"
 #include "core/msg/timer.hpp"
@@ -24,6 +25,7 @@ union Envelope {
   Kline kline;
   RefPrice ref_price;
   MarketStatus market_status;
+  MarketDef market_def;
   BookTop book_top;
   Timer timer;
   Intent intent;

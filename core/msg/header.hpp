@@ -20,6 +20,7 @@ enum class MsgType : std::uint16_t {
   kKline = 6,
   kRefPrice = 7,
   kMarketStatus = 8,
+  kMarketDef = 9,
   // Derived market state
   kBookTop = 16,
   kTimer = 17,

@@ -32,6 +32,12 @@ void RiskLogic::on_input(const Envelope& in, const Clock& /*clock*/, Emitter& ou
     }
     return;
   }
+  if (in.is<MarketDef>() || in.is<TickSizeChange>()) {
+    Envelope def = in;  // on to the oms, which learns the venue's token ids and tick from it
+    def.hdr.cause_seq = 0;
+    out.emit(def);
+    return;
+  }
   if (!in.is<Intent>()) return;
   const Intent& it = in.as<Intent>();
   if (it.action != IntentAction::kPlace) {

@@ -85,7 +85,11 @@ void Directional::decide(const MarketState::Window& w, std::int64_t now_ns, Inte
   if (left_ns < std::int64_t{p_.entry_to_s} * 1'000'000'000) {
     return skip(waiting_for_book_window_end_s_ == w.end_s ? kSkipInvalidBook : kSkipMissedEntry);
   }
-  if (std::isnan(v.rsi) || std::isnan(v.macd)) return skip(kSkipNotWarm);
+  if (std::isnan(v.rsi) || std::isnan(v.macd)) {
+    // "wait": decide on a later message of this entry window (the entry_to check above ends the wait).
+    if (p_.not_warm == MissingPolicy::kIgnore) return;
+    return skip(kSkipNotWarm);
+  }
   const bool use_imbalance = p_.imbalance_source != ImbalanceSource::kNone;
   bool imbalance_ok_up = true, imbalance_ok_down = true;
   if (use_imbalance) {

@@ -42,6 +42,9 @@ struct DirectionalParams {
   int range_bars = 5;
   double max_range = 0.0;              // skip when the N-bar range exceeds this (0: off; risk has its own)
   MissingBookPolicy missing_book = MissingBookPolicy::kSkip;
+  // Indicators not warm yet: skip the window (recorded data, where warm-up is part of the run) or wait inside the
+  // entry window for them (live start-up, while the REST kline back-fill is in flight).
+  MissingPolicy not_warm = MissingPolicy::kSkip;
   Price assumed_price = Price::from_raw(500'000);  // missing_book = assume_price
   Price max_price = Price::from_raw(700'000);      // never pay more than this per share
   std::int32_t slippage_ticks = 0;     // limit = ask + n ticks

@@ -1,5 +1,7 @@
 #include "sim/market_data/market_data_server.hpp"
 
+#include <chrono>
+
 #include <simdjson.h>
 
 #include "feed/parse/gamma_parser.hpp"
@@ -125,6 +127,51 @@ void MarketDataServer::add_window(const SimWindow& w, const SimBook& up, std::ui
   d.asset_id = w.tokens[1];
   set_book(u.asset_id, ws_book_frame(u), rest_book_body(u));
   set_book(d.asset_id, ws_book_frame(d), rest_book_body(d));
+  std::lock_guard lock(mu_);
+  trade_info_[u.asset_id] = TradeInfo{w.condition_id, u.last_trade_price};
+  trade_info_[d.asset_id] = TradeInfo{w.condition_id, d.last_trade_price};
+}
+
+void MarketDataServer::set_activity(std::uint32_t period_ms) {
+  {
+    std::lock_guard lock(mu_);
+    activity_ms_ = period_ms;
+    activity_stop_ = period_ms == 0;
+  }
+  activity_cv_.notify_all();
+  if (period_ms == 0) {
+    if (activity_.joinable()) activity_.join();
+  } else if (!activity_.joinable()) {
+    activity_ = std::thread([this] { activity_loop(); });
+  }
+}
+
+std::uint64_t MarketDataServer::activity_frames() const {
+  std::lock_guard lock(mu_);
+  return activity_frames_;
+}
+
+void MarketDataServer::activity_loop() {
+  std::unique_lock lock(mu_);
+  while (!activity_stop_) {
+    activity_cv_.wait_for(lock, std::chrono::milliseconds(activity_ms_), [this] { return activity_stop_; });
+    if (activity_stop_) break;
+    const auto now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                            std::chrono::system_clock::now().time_since_epoch()).count();
+    std::vector<std::string> frames;
+    for (const auto& [token, n] : subscribed_) {
+      if (n == 0) continue;
+      auto it = trade_info_.find(token);
+      if (it == trade_info_.end()) continue;
+      frames.push_back(R"({"event_type":"last_trade_price","market":")" + it->second.market + R"(","asset_id":")" +
+                       token + R"(","fee_rate_bps":"0","price":")" + it->second.price +
+                       R"(","side":"BUY","size":"5","timestamp":")" + std::to_string(now_ms) + "\"}");
+    }
+    activity_frames_ += frames.size();
+    lock.unlock();
+    for (const auto& f : frames) server_->broadcast_text("/ws/market", f);
+    lock.lock();
+  }
 }
 
 std::uint64_t MarketDataServer::gamma_lookups(const std::string& slug) const {
@@ -142,7 +189,10 @@ std::uint64_t MarketDataServer::rest_book_requests(const std::string& token) con
 MarketDataServer::~MarketDataServer() { stop(); }
 
 Result<std::uint16_t, net::NetError> MarketDataServer::start() { return server_->start(); }
-void MarketDataServer::stop() { server_->stop(); }
+void MarketDataServer::stop() {
+  set_activity(0);
+  server_->stop();
+}
 
 std::string MarketDataServer::ws_url() const { return "wss://127.0.0.1:" + std::to_string(server_->port()) + "/ws/market"; }
 std::string MarketDataServer::rest_url() const { return "https://127.0.0.1:" + std::to_string(server_->port()); }
@@ -167,9 +217,20 @@ void MarketDataServer::on_message(const net::WsSessionPtr& s, std::string_view d
     simdjson::dom::element doc;
     if (p.parse(data.data(), data.size()).get(doc)) return;
     std::string_view op;
-    if (!doc["operation"].get_string().get(op) && op == "unsubscribe") return;
     simdjson::dom::array ids;
     if (doc["assets_ids"].get_array().get(ids)) return;
+    const bool unsubscribe = !doc["operation"].get_string().get(op) && op == "unsubscribe";
+    for (simdjson::dom::element id : ids) {
+      std::string_view t;
+      if (id.get_string().get(t)) continue;
+      std::uint32_t& n = subscribed_[std::string(t)];
+      if (unsubscribe) {
+        if (n > 0) --n;
+      } else {
+        ++n;
+      }
+    }
+    if (unsubscribe) return;
     bool any = false;
     std::string dump = "[";
     for (simdjson::dom::element id : ids) {

@@ -11,8 +11,10 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <condition_variable>
 #include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "core/net/server.hpp"
@@ -61,6 +63,12 @@ class MarketDataServer {
   [[nodiscard]] std::uint64_t gamma_lookups(const std::string& slug) const;
   [[nodiscard]] std::uint64_t rest_book_requests(const std::string& token) const;
 
+  // Market activity for paper trading: every `period_ms`, a last_trade_price frame (at the token's last trade
+  // price from its window's book) for each token some session subscribed to, so the engine's silence rule sees a
+  // live market. 0 stops it. Test fault injections are unaffected.
+  void set_activity(std::uint32_t period_ms);
+  [[nodiscard]] std::uint64_t activity_frames() const;
+
   [[nodiscard]] std::vector<std::string> received() const;   // client text frames, in order (PING excluded)
   [[nodiscard]] std::uint64_t sessions_opened() const;
   [[nodiscard]] std::size_t open_sessions() const;
@@ -87,6 +95,18 @@ class MarketDataServer {
   bool initial_dump_ = true;
   std::map<std::string, GammaEntry> gamma_;        // slug -> market
   std::map<std::string, std::uint64_t> rest_hits_;  // token -> GET /book count
+  struct TradeInfo {
+    std::string market;
+    std::string price;
+  };
+  std::map<std::string, TradeInfo> trade_info_;     // token -> what its activity frame says
+  std::map<std::string, std::uint32_t> subscribed_;  // token -> sessions subscribed (any session)
+  void activity_loop();
+  std::uint32_t activity_ms_ = 0;
+  bool activity_stop_ = false;
+  std::uint64_t activity_frames_ = 0;
+  std::condition_variable activity_cv_;
+  std::thread activity_;
 };
 
 }  // namespace polybot::sim

@@ -137,6 +137,7 @@ SimBook complement(const SimBook& up) {
   };
   d.bids = flip(up.asks);
   d.asks = flip(up.bids);
+  d.last_trade_price = Price::from_raw(Price::kScale - raw_price(up.last_trade_price)).to_string();
   return d;
 }
 

@@ -145,5 +145,77 @@ TEST(FeedAgent, MergesTheTimersOfSeveralSeriesInTimeOrderAndNamesEachWindowsMark
   EXPECT_GT(later, 0u);
 }
 
+TEST(FeedAgent, AnnouncesATrackedMarketOnceBeforeItsFirstBookTop) {
+  ManualClock clock{(World::kStart + 10) * 1'000'000'000LL};
+  Channel<Envelope> channel{2};  // room for the definition only: the BookTop must wait behind it
+  auto rx = channel.consumer();
+  InstrumentTable tokens{16};
+  const std::string up_text = "106853212325739234269605042620856745942429109258639927166403506431703417105118";
+  const std::string cond = "0x6fa121d31b5ed65b5c34b32ae646e4751b37ffd49c3cbcc379b055e22e27094c";
+  const InstrumentId up = tokens.add(up_text), down = tokens.add("2222");
+  BookSet books;
+  PolymarketParser parser{tokens};
+  FeedAgent agent{nullptr, books, clock, channel.producer()};
+  TrackedMarket m{MarketId{3}, up, down, World::kStart, World::kStart + 300, 700, *Qty::parse("5"),
+                  *Price::parse("0.01"), true};
+  m.interval_s = 300;
+  ASSERT_TRUE(word256_from_decimal(up_text, m.up_token));
+  ASSERT_TRUE(word256_from_decimal("2222", m.down_token));
+  ASSERT_TRUE(word256_from_hex(cond, m.condition_id));
+  agent.track(m);
+  agent.on_start();
+  Envelope filler = Envelope::of(Kline{});
+  ASSERT_TRUE(channel.producer().try_push(filler));  // the channel now has one free slot
+  ASSERT_EQ(parser.parse(book_frame(up_text.c_str(), 100), clock.now_ns(), books), ParseStatus::kOk);
+  agent.do_work();  // the definition fits; the BookTop does not and is not sent ahead of anything
+  Envelope e;
+  ASSERT_TRUE(rx.try_pop(e));
+  ASSERT_TRUE(rx.try_pop(e));
+  ASSERT_TRUE(e.is<MarketDef>());
+  const MarketDef& d = e.as<MarketDef>();
+  EXPECT_EQ(d.market.value, 3u);
+  EXPECT_EQ(d.up, up);
+  EXPECT_EQ(d.down, down);
+  EXPECT_EQ(d.fee_rate_bps, 700u);
+  EXPECT_EQ(d.neg_risk, 1);
+  EXPECT_EQ(d.interval_s, 300u);
+  EXPECT_EQ(d.tick, *Price::parse("0.01"));
+  EXPECT_EQ(word256_decimal(d.up_token), up_text);
+  EXPECT_EQ(word256_hex(d.condition_id), cond);
+  EXPECT_EQ(d.hdr.seq, 1u);
+  agent.do_work();
+  ASSERT_TRUE(rx.try_pop(e));
+  EXPECT_TRUE(e.is<BookTop>());
+  EXPECT_EQ(e.hdr.seq, 2u);  // gap-free across the refused push
+  agent.do_work();
+  EXPECT_FALSE(rx.try_pop(e));  // announced once
+}
+
+TEST(FeedAgent, PublishesTheEventsTheBookSetPassesDownstream) {
+  World w;
+  w.books.set_downstream(&w.agent);
+  Kline k;
+  k.hdr.type = MsgType::kKline;
+  k.hdr.ts_recv = 42;
+  k.close = *UsdPrice::parse("87000.5");
+  w.books.on_kline(k);
+  BtcTick t;
+  t.hdr.type = MsgType::kBtcTick;
+  w.books.on_btc_tick(t);
+  RefPrice r;
+  r.hdr.type = MsgType::kRefPrice;
+  w.books.on_ref_price(r);
+  const auto out = w.drain();
+  ASSERT_EQ(out.size(), 3u);
+  ASSERT_TRUE(out[0].is<Kline>());
+  EXPECT_EQ(out[0].as<Kline>().close, *UsdPrice::parse("87000.5"));
+  EXPECT_EQ(out[0].hdr.producer, Stage::kFeed);
+  EXPECT_EQ(out[0].hdr.ts_origin, 42);
+  EXPECT_TRUE(out[1].is<BtcTick>());
+  EXPECT_TRUE(out[2].is<RefPrice>());
+  EXPECT_EQ(w.agent.published(MsgType::kKline), 1u);
+  EXPECT_EQ(w.books.counters().btc_ticks, 1u);  // the BookSet still keeps its own view
+}
+
 }  // namespace
 }  // namespace polybot::feed

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "core/int128.hpp"
+#include "core/word256.hpp"
 
 #include <string>
 #include <vector>
@@ -35,7 +36,7 @@ TEST(MessageFields, DescribeEveryByteOfEveryMessageType) {
       EXPECT_EQ(owner[i], 1) << d->name << " byte " << i << " is described " << owner[i] << " times";
     }
   }
-  EXPECT_EQ(described, 16);
+  EXPECT_EQ(described, 17);
 }
 
 TEST(MessageFields, FormatsPricesAndSizesAsExactDecimals) {
@@ -76,6 +77,32 @@ TEST(MessageFields, FindsTheFieldThatContainsAByte) {
   ASSERT_NE(f, nullptr);
   EXPECT_STREQ(f->name, "limit_price");
   EXPECT_STREQ(field_at(*d, offsetof(Intent, inputs) + 17)->name, "inputs[2]");
+}
+
+}  // namespace
+}  // namespace polybot::journal
+
+namespace polybot::journal {
+namespace {
+
+TEST(MessageFields, PrintsAMarketDefsVenueIdsAsTheVenueWritesThem) {
+  MarketDef m;
+  const std::string token = "106853212325739234269605042620856745942429109258639927166403506431703417105118";
+  const std::string cond = "0x6fa121d31b5ed65b5c34b32ae646e4751b37ffd49c3cbcc379b055e22e27094c";
+  ASSERT_TRUE(word256_from_decimal(token, m.up_token));
+  ASSERT_TRUE(word256_from_hex(cond, m.condition_id));
+  const MessageDesc* d = describe(MsgType::kMarketDef);
+  ASSERT_NE(d, nullptr);
+  std::string up, down, c;
+  for (const auto& f : d->fields) {
+    const auto* p = reinterpret_cast<const std::byte*>(&m);
+    if (std::string(f.name) == "up_token") format_field(f, p, up, true);
+    if (std::string(f.name) == "down_token") format_field(f, p, down, false);
+    if (std::string(f.name) == "condition_id") format_field(f, p, c, false);
+  }
+  EXPECT_EQ(up, "\"" + token + "\"");
+  EXPECT_EQ(down, "0");
+  EXPECT_EQ(c, cond);
 }
 
 }  // namespace
