@@ -179,131 +179,140 @@ ParseStatus PolymarketParser::read_changes(od::value& v, Event& e, bool legacy) 
 }
 
 ParseStatus PolymarketParser::read_fields(od::object& obj, Event& e) noexcept {
-  // Dispatch on the key's length first: one compare picks a handful of candidates, each an inlined fixed-size
-  // compare (the hot path is a 4-field price_change or book header).
-  using detail::key_is;
+  // Dispatch on the key's first letter, then one fixed-size compare of the letters and the closing quote
+  // (detail::raw_key_is): no key length is computed.
+  using detail::raw_key_is;
   for (auto f : obj) {
     if (f.error()) return ParseStatus::kMalformed;
     od::field& fld = f.value_unsafe();  // by reference: a copy costs a store-forwarding stall
-    std::string_view tok;
-    const std::string_view key = detail::key_text(fld, tok);
+    const char* const key = fld.key().raw();
     od::value& v = fld.value();
     ParseStatus st = ParseStatus::kOk;
     const auto str = [&](std::string_view& out) {
-      return detail::string_from_token(v, tok, out) ? ParseStatus::kOk : ParseStatus::kMalformed;
+      return detail::string_from_token(v, detail::token(v), out) ? ParseStatus::kOk : ParseStatus::kMalformed;
     };
     const auto px = [&](std::int64_t& out, bool& has) {
       has = true;
-      return detail::fixed_from_token(v, tok, kPx, false, out) ? ParseStatus::kOk : ParseStatus::kBadNumber;
+      return detail::fixed_from_token(v, detail::token(v), kPx, false, out) ? ParseStatus::kOk
+                                                                            : ParseStatus::kBadNumber;
     };
-    switch (key.size()) {
-      case 4:
-        if (key_is(key, "hash")) {
-          st = str(e.hash);
-        } else if (key_is(key, "bids") || key_is(key, "buys")) {
+    const auto scalar = [&](std::string_view& out) {
+      return detail::scalar_from_token(v, detail::token(v), out) ? ParseStatus::kOk : ParseStatus::kMalformed;
+    };
+    const auto pair = [&](std::string_view (&out)[2]) {
+      return read_string_pair(v, out) ? ParseStatus::kOk : ParseStatus::kMalformed;
+    };
+    switch (key[0]) {
+      case 'a':
+        if (raw_key_is(key, "asset_id")) {
+          st = str(e.asset_id);
+        } else if (raw_key_is(key, "asks")) {
+          st = read_levels(v, asks_, e.n_asks);
+          e.has_book = true;
+        } else if (raw_key_is(key, "assets_ids")) {
+          st = pair(e.tokens);
+        }
+        break;
+      case 'b':
+        if (raw_key_is(key, "bids") || raw_key_is(key, "buys")) {
           st = read_levels(v, bids_, e.n_bids);
           e.has_book = true;
-        } else if (key_is(key, "asks")) {
-          st = read_levels(v, asks_, e.n_asks);
-          e.has_book = true;
-        } else if (key_is(key, "size")) {
-          e.has_size = true;
-          if (!detail::fixed_from_token(v, tok, kQ, false, e.size)) st = ParseStatus::kBadNumber;
-        } else if (key_is(key, "side")) {
-          e.has_side = true;
-          if (!side_from_token(v, tok, e.side)) st = ParseStatus::kMalformed;
-        } else if (key_is(key, "slug")) {
-          st = str(e.slug);
+        } else if (raw_key_is(key, "best_bid")) {
+          st = px(e.best_bid, e.has_best_bid);
+        } else if (raw_key_is(key, "best_ask")) {
+          st = px(e.best_ask, e.has_best_ask);
         }
         break;
-      case 5:
-        if (key_is(key, "price")) {
-          st = px(e.price, e.has_price);
-        } else if (key_is(key, "sells")) {
-          st = read_levels(v, asks_, e.n_asks);
-          e.has_book = true;
-        }
-        break;
-      case 6:
-        if (key_is(key, "market")) st = str(e.market);
-        break;
-      case 7:
-        if (key_is(key, "changes")) {
+      case 'c':
+        if (raw_key_is(key, "changes")) {
           st = read_changes(v, e, true);
           e.has_legacy_changes = true;
+        } else if (raw_key_is(key, "clob_token_ids")) {
+          st = pair(e.tokens);
+        } else if (raw_key_is(key, "condition_id")) {
+          st = str(e.condition_id);
         }
         break;
-      case 8:
-        if (key_is(key, "asset_id")) {
-          st = str(e.asset_id);
-        } else if (key_is(key, "best_bid")) {
-          st = px(e.best_bid, e.has_best_bid);
-        } else if (key_is(key, "best_ask")) {
-          st = px(e.best_ask, e.has_best_ask);
-        } else if (key_is(key, "outcomes")) {
-          if (!read_string_pair(v, e.outcomes)) st = ParseStatus::kMalformed;
-        } else if (key_is(key, "neg_risk")) {
+      case 'e':
+        if (raw_key_is(key, "event_type")) st = str(e.event_type);
+        break;
+      case 'f':
+        if (raw_key_is(key, "fee_rate_bps")) {
+          std::string_view s;
+          if (!detail::scalar_from_token(v, detail::token(v), s)) return ParseStatus::kBadNumber;
+          if (!s.empty() && !parse_fixed(s, 0, false, e.fee_rate_bps)) return ParseStatus::kBadNumber;  // "" since V2
+        }
+        break;
+      case 'h':
+        if (raw_key_is(key, "hash")) st = str(e.hash);
+        break;
+      case 'l':
+        if (raw_key_is(key, "last_trade_price")) st = scalar(e.last_trade_price);
+        break;
+      case 'm':
+        if (raw_key_is(key, "market")) {
+          st = str(e.market);
+        } else if (raw_key_is(key, "min_order_size")) {
+          st = scalar(e.min_order_size);
+        }
+        break;
+      case 'n':
+        if (raw_key_is(key, "new_tick_size")) {
+          st = px(e.new_tick, e.has_new_tick);
+        } else if (raw_key_is(key, "neg_risk")) {
           bool b = false;
           if (v.get_bool().get(b)) return ParseStatus::kMalformed;
           e.neg_risk = b;
           e.has_neg_risk = true;
         }
         break;
-      case 9:
-        if (key_is(key, "timestamp")) {
-          if (!detail::fixed_from_token(v, tok, 0, false, e.timestamp_text, e.ts_ms)) return ParseStatus::kBadNumber;
-          e.has_ts = true;
-        } else if (key_is(key, "tick_size")) {
-          if (!detail::scalar_from_token(v, tok, e.tick_size)) st = ParseStatus::kMalformed;
-        }
-        break;
-      case 10:
-        if (key_is(key, "event_type")) {
-          st = str(e.event_type);
-        } else if (key_is(key, "assets_ids")) {
-          if (!read_string_pair(v, e.tokens)) st = ParseStatus::kMalformed;
-        }
-        break;
-      case 12:
-        if (key_is(key, "fee_rate_bps")) {
-          std::string_view s;
-          if (!detail::scalar_from_token(v, tok, s)) return ParseStatus::kBadNumber;
-          if (!s.empty() && !parse_fixed(s, 0, false, e.fee_rate_bps)) return ParseStatus::kBadNumber;  // "" since V2
-        } else if (key_is(key, "condition_id")) {
-          st = str(e.condition_id);
-        }
-        break;
-      case 13:
-        if (key_is(key, "price_changes")) {
-          st = read_changes(v, e, false);
-          e.has_changes = true;
-        } else if (key_is(key, "old_tick_size")) {
+      case 'o':
+        if (raw_key_is(key, "old_tick_size")) {
           st = px(e.old_tick, e.has_old_tick);
-        } else if (key_is(key, "new_tick_size")) {
-          st = px(e.new_tick, e.has_new_tick);
-        }
-        break;
-      case 14:
-        if (key_is(key, "clob_token_ids")) {
-          if (!read_string_pair(v, e.tokens)) st = ParseStatus::kMalformed;
-        } else if (key_is(key, "min_order_size")) {
-          if (!detail::scalar_from_token(v, tok, e.min_order_size)) st = ParseStatus::kMalformed;
-        }
-        break;
-      case 15:
-        if (key_is(key, "winning_outcome")) st = str(e.winning_outcome);
-        break;
-      case 16:
-        if (key_is(key, "winning_asset_id")) {
-          st = str(e.winning_asset_id);
-        } else if (key_is(key, "last_trade_price")) {
-          if (!detail::scalar_from_token(v, tok, e.last_trade_price)) st = ParseStatus::kMalformed;
-        }
-        break;
-      case 25:
-        if (key_is(key, "order_price_min_tick_size")) {
+        } else if (raw_key_is(key, "outcomes")) {
+          st = pair(e.outcomes);
+        } else if (raw_key_is(key, "order_price_min_tick_size")) {
           bool unused = false;
           st = px(e.min_tick, unused);
+        }
+        break;
+      case 'p':
+        if (raw_key_is(key, "price_changes")) {
+          st = read_changes(v, e, false);
+          e.has_changes = true;
+        } else if (raw_key_is(key, "price")) {
+          st = px(e.price, e.has_price);
+        }
+        break;
+      case 's':
+        if (raw_key_is(key, "size")) {
+          e.has_size = true;
+          if (!detail::fixed_from_token(v, detail::token(v), kQ, false, e.size)) st = ParseStatus::kBadNumber;
+        } else if (raw_key_is(key, "side")) {
+          e.has_side = true;
+          if (!side_from_token(v, detail::token(v), e.side)) st = ParseStatus::kMalformed;
+        } else if (raw_key_is(key, "sells")) {
+          st = read_levels(v, asks_, e.n_asks);
+          e.has_book = true;
+        } else if (raw_key_is(key, "slug")) {
+          st = str(e.slug);
+        }
+        break;
+      case 't':
+        if (raw_key_is(key, "timestamp")) {
+          if (!detail::fixed_from_token(v, detail::token(v), 0, false, e.timestamp_text, e.ts_ms)) {
+            return ParseStatus::kBadNumber;
+          }
+          e.has_ts = true;
+        } else if (raw_key_is(key, "tick_size")) {
+          st = scalar(e.tick_size);
+        }
+        break;
+      case 'w':
+        if (raw_key_is(key, "winning_asset_id")) {
+          st = str(e.winning_asset_id);
+        } else if (raw_key_is(key, "winning_outcome")) {
+          st = str(e.winning_outcome);
         }
         break;
       default:
