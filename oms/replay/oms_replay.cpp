@@ -404,6 +404,7 @@ OmsReplayReport replay_oms(const ClobOmsConfig& cfg, const std::vector<OmsRecord
   Driver driver(records, compare, rep);
   driver.clock().set(started_ns);
   OmsLogic logic(oc, dir, store, driver, &driver, driver.clock(), driver);
+  logic.set_directory_writer(&dir);  // as live: tokens announced by journaled MarketDefs (polybot run)
   logic.set_started_ns(started_ns);
   if (auto p = ClobOms::apply_presign(cfg.presign, dir, logic); !p) {
     rep.error = p.error();
