@@ -185,7 +185,7 @@ ParseStatus BinanceParser::parse_data(StreamKind kind, InstrumentId symbol, od::
           have |= 16;
         } else if (key == "E" || key == "T") {  // futures bookTicker carries times; spot does not
           if (!int_from_token(v, tok, tmp)) return ParseStatus::kBadNumber;
-          if (key == "E") t.hdr.ts_exch = tmp * detail::kNsPerMs;
+          if (key == "E") t.hdr.ts_exch = detail::ms_to_ns(tmp);
         }
       }
       if (have != 31u) return ParseStatus::kMissingField;
@@ -265,7 +265,7 @@ ParseStatus BinanceParser::parse_data(StreamKind kind, InstrumentId symbol, od::
         if (st != ParseStatus::kOk) return st;
       }
       if (have != 15u) return ParseStatus::kMissingField;
-      d.ts_exch_ns = e_ms * detail::kNsPerMs;
+      d.ts_exch_ns = detail::ms_to_ns(e_ms);
       d.ts_recv_ns = recv_ns;
       sink.on_depth_diff(symbol, d, std::span<const book::DepthLevel>(bids_.data(), nb),
                          std::span<const book::DepthLevel>(asks_.data(), na));

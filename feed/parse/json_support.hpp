@@ -10,6 +10,7 @@
 #endif
 
 #include <bit>
+#include <climits>
 #include <cstdint>
 #include <cstring>
 #include <string_view>
@@ -384,13 +385,21 @@ inline bool read_uint(od::value& v, std::uint64_t& out) noexcept { return uint_f
 
 inline constexpr std::int64_t kNsPerMs = 1'000'000;
 
+// Venue milliseconds -> nanoseconds, saturating instead of overflowing for absurd values (a fuzzed or corrupt
+// frame; real times are ~1.7e12 ms, far below the ~9.2e12 ms limit).
+inline std::int64_t ms_to_ns(std::int64_t ms) noexcept {
+  std::int64_t ns = 0;
+  if (__builtin_mul_overflow(ms, kNsPerMs, &ns)) return ms < 0 ? INT64_MIN : INT64_MAX;
+  return ns;
+}
+
 // The header of a message the feed produces from a venue event at ts_ms (venue clock) received at recv_ns.
 inline MsgHeader msg_header(MsgType type, InstrumentId id, std::int64_t ts_ms, std::int64_t recv_ns) noexcept {
   MsgHeader h;
   h.type = type;
   h.producer = Stage::kFeed;
   h.instrument = id;
-  h.ts_exch = ts_ms * kNsPerMs;
+  h.ts_exch = ms_to_ns(ts_ms);
   h.ts_recv = recv_ns;
   h.ts_origin = recv_ns;
   return h;

@@ -300,7 +300,10 @@ ParseStatus PolymarketParser::read_fields(od::object& obj, Event& e) noexcept {
         break;
       case 't':
         if (raw_key_is(key, "timestamp")) {
-          if (!detail::fixed_from_token(v, detail::token(v), 0, false, e.timestamp_text, e.ts_ms)) {
+          // Beyond INT64_MAX ns (year 2262) a time cannot be a venue time: refusing it keeps a corrupt frame from
+          // pushing a book's clock past every later update.
+          if (!detail::fixed_from_token(v, detail::token(v), 0, false, e.timestamp_text, e.ts_ms) ||
+              e.ts_ms > INT64_MAX / detail::kNsPerMs) {
             return ParseStatus::kBadNumber;
           }
           e.has_ts = true;
@@ -459,7 +462,7 @@ ParseStatus PolymarketParser::parse_event(od::object& obj, std::int64_t recv_ns,
       if (e.asset_id.empty() || !e.has_best_bid || !e.has_best_ask) return ParseStatus::kMissingField;
       const InstrumentId id = resolve(e.asset_id);
       if (!id.valid()) return ParseStatus::kUnknownInstrument;
-      QuoteEvent q{id, Price::from_raw(e.best_bid), Price::from_raw(e.best_ask), e.ts_ms * detail::kNsPerMs,
+      QuoteEvent q{id, Price::from_raw(e.best_bid), Price::from_raw(e.best_ask), detail::ms_to_ns(e.ts_ms),
                    recv_ns};
       sink.on_quote(q);
       return ParseStatus::kOk;

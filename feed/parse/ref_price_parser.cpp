@@ -203,7 +203,7 @@ ParseStatus RefPriceParser::parse_in_place(std::string_view frame, std::size_t r
     m.hdr.type = MsgType::kRefPrice;
     m.hdr.producer = Stage::kFeed;
     m.hdr.instrument = id;
-    m.hdr.ts_exch = points_[i].ts_ms * detail::kNsPerMs;
+    m.hdr.ts_exch = detail::ms_to_ns(points_[i].ts_ms);
     m.hdr.ts_recv = recv_ns;
     m.hdr.ts_origin = recv_ns;
     if (i + 1 == n) m.hdr.flags = msg_flag::kLast;

@@ -286,5 +286,20 @@ TEST(PolymarketParser, InPlaceParsingCopiesWhenThePaddingIsShort) {
   EXPECT_EQ(fx.sink.levels.size(), 3u);
 }
 
+// A timestamp no nanosecond clock can hold (found by the fuzzer as a signed overflow) is a bad number, not a time.
+TEST(PolymarketParser, AnImpossibleTimestampIsABadNumber) {
+  Fixture fx;
+  fx.tokens.add("1");
+  const std::string frame = R"({"event_type":"price_change","timestamp":"17001000000000","price_changes":[)"
+                            R"({"asset_id":"1","price":"0.5","size":"1","side":"BUY"}]})";
+  EXPECT_EQ(fx.parser.parse(frame, 42, fx.sink), ParseStatus::kBadNumber);
+  EXPECT_TRUE(fx.sink.levels.empty());
+  const std::string sane = R"({"event_type":"price_change","timestamp":"1729084877448","price_changes":[)"
+                           R"({"asset_id":"1","price":"0.5","size":"1","side":"BUY"}]})";
+  EXPECT_EQ(fx.parser.parse(sane, 42, fx.sink), ParseStatus::kOk);
+  ASSERT_EQ(fx.sink.levels.size(), 1u);
+  EXPECT_EQ(fx.sink.levels[0].hdr.ts_exch, 1729084877448LL * 1000000);
+}
+
 }  // namespace
 }  // namespace polybot::feed
