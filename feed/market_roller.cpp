@@ -303,8 +303,9 @@ bool MarketRoller::register_market(RollerWindow& w, const GammaMarket& m0, std::
     why = "enableOrderBook is false (not hydrated yet)";
     return false;
   }
-  const InstrumentId up = tokens_.add(m.token_ids[0]);
-  const InstrumentId down = tokens_.add(m.token_ids[1]);
+  const std::int64_t now_ns = clock_.now_ns();
+  const InstrumentId up = tokens_.add(m.token_ids[0], now_ns);
+  const InstrumentId down = tokens_.add(m.token_ids[1], now_ns);
   if (!up.valid() || !down.valid()) {
     why = "instrument table full";
     return false;
@@ -356,7 +357,11 @@ void MarketRoller::retire(RollerWindow& w) {
     ++counters_.unsubscribed;
   }
   agent_.untrack(w.id);
-  for (InstrumentId id : w.tokens) books_.release_book(id);
+  for (InstrumentId id : w.tokens) {
+    books_.release_book(id);
+    // Handed out again only after the table's quarantine (if recycling is on): ids stay small forever.
+    tokens_.release(id, clock_.now_ns());
+  }
   w.phase = WindowPhase::kDone;
   log("retired " + w.slug);
 }

@@ -87,7 +87,8 @@ Result<LiveFeedConfig, std::string> parse_live_feed_config(const toml::table& ta
     const std::string p = "polymarket.";
     c.polymarket = true;
     if (!r.known(*pm, p, {"url", "tokens", "series", "lookahead", "subscribe_lead_s", "unsubscribe_grace_s",
-                          "gamma_url", "rest_url", "resync", "hash_check", "ping_interval_ms", "dead_after_ms"}) ||
+                          "gamma_url", "rest_url", "resync", "hash_check", "ping_interval_ms", "dead_after_ms",
+                          "recycle_after_s"}) ||
         !r.string(*pm, p, "url", c.pm.url) || !r.strings(*pm, p, "tokens", c.tokens) ||
         !r.count(*pm, p, "ping_interval_ms", 1000, 60'000, c.pm.ping_interval_ms) ||
         !r.count(*pm, p, "dead_after_ms", 2000, 600'000, c.pm.dead_after_ms)) {
@@ -113,7 +114,8 @@ Result<LiveFeedConfig, std::string> parse_live_feed_config(const toml::table& ta
         !r.count(*pm, p, "unsubscribe_grace_s", 0, 3600, c.roll.unsubscribe_grace_s) ||
         !r.string(*pm, p, "gamma_url", c.roll.gamma.base_url) ||
         !r.string(*pm, p, "rest_url", c.roll.resync.rest_base_url) ||
-        !r.flag(*pm, p, "resync", c.roll.resync.enabled) || !r.string(*pm, p, "hash_check", hash)) {
+        !r.flag(*pm, p, "resync", c.roll.resync.enabled) || !r.string(*pm, p, "hash_check", hash) ||
+        !r.count(*pm, p, "recycle_after_s", 0, 7 * 86'400, c.recycle_after_s)) {
       return Err{r.error};
     }
     if (hash == "off") {
@@ -226,6 +228,7 @@ LiveFeed::LiveFeed(const LiveFeedConfig& cfg)
       bn_parser_(symbols_),
       rt_parser_(symbols_) {
   symbols_.set_auto_add(true);
+  tokens_.set_recycling(static_cast<std::int64_t>(cfg.recycle_after_s) * 1'000'000'000);
 }
 
 LiveFeed::~LiveFeed() { shutdown(); }

@@ -52,7 +52,10 @@ struct LiveFeedConfig {
   bool rtds = false;
   feed::RefPriceSessionConfig rt;
   feed::FeedAgentConfig agent;
-  std::uint32_t token_capacity = 65536;   // instrument ids for tokens (not recycled: ~768 a day for 5m + 15m)
+  std::uint32_t token_capacity = 4096;    // instrument ids for tokens (live at once: a few dozen)
+  // A retired window's token ids are handed out again after this long (no stage can still hold orders or state
+  // for them): ids stay small over an unbounded run (the oms directory holds 1,024).
+  std::uint32_t recycle_after_s = 3600;
 };
 
 // `table` is the [feed] / [record] table; `prefix` names it in errors ("feed", "record").
