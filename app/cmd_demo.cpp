@@ -1,8 +1,6 @@
 // `polybot demo`: the main job on its embedded default. Until the venue simulator lands, it runs the foundation
 // pipeline over real BTC klines and prints what went through each stage with latency percentiles.
 #include <cstdio>
-#include <filesystem>
-#include <fstream>
 #include <memory>
 #include <string>
 
@@ -11,7 +9,6 @@
 #include "app/pipeline/run_journal.hpp"
 #include "core/clock.hpp"
 #include "journal/journal_recorder.hpp"
-#include "journal/segment_file.hpp"
 
 namespace polybot::app {
 
@@ -64,23 +61,7 @@ int run_demo(const DemoOptions& o) {
     return 2;
   }
   const PipelineReport report = pipeline.run();
-  if (recorder) {
-    recorder->close();
-    std::fprintf(stdout, "journal written to %s/journal (%llu records not journaled)\n", o.out.c_str(),
-                 static_cast<unsigned long long>(recorder->failed()));
-  }
-  print_report(stdout, *cfg, report);
-  if (!o.out.empty()) {
-    const std::string path = o.out + "/report.txt";
-    if (std::FILE* f = std::fopen(path.c_str(), "w")) {
-      print_report(f, *cfg, report);
-      std::fclose(f);
-      std::fprintf(stdout, "report written to %s\n", path.c_str());
-    }
-    std::ofstream(o.out + "/pipeline.toml") << cfg->text;
-  }
-  if (Runner::signal_received()) std::fprintf(stdout, "stopped by signal\n");
-  return report.dropped == 0 ? 0 : 1;
+  return finish_run(o.out, *cfg, report, recorder.get());
 }
 
 }  // namespace

@@ -4,10 +4,9 @@
 // trading on loopback; pointed at the real endpoints with `[oms] mode = "clob"` it trades. Every stage is
 // journaled into DIR/journal for `polybot replay --verify`. Runs until --duration elapses or SIGINT/SIGTERM.
 #include <cstdio>
-#include <fstream>
 #include <map>
-#include <sstream>
 #include <memory>
+#include <sstream>
 #include <string>
 
 #include <toml++/toml.h>
@@ -125,20 +124,7 @@ int run_live(const RunOptions& o) {
   std::fprintf(stderr, "polybot run: running%s (Ctrl-C stops)\n",
                o.duration_s > 0 ? (" for " + std::to_string(o.duration_s) + " s").c_str() : "");
   const PipelineReport report = pipeline.run(o.duration_s);
-  if (recorder) {
-    recorder->close();
-    std::fprintf(stdout, "journal written to %s/journal (%llu records not journaled)\n", o.out.c_str(),
-                 static_cast<unsigned long long>(recorder->failed()));
-  }
-  print_report(stdout, *cfg, report);
-  if (!o.out.empty()) {
-    if (std::FILE* f = std::fopen((o.out + "/report.txt").c_str(), "w")) {
-      print_report(f, *cfg, report);
-      std::fclose(f);
-    }
-  }
-  if (Runner::signal_received()) std::fprintf(stdout, "stopped by signal\n");
-  return report.dropped == 0 ? 0 : 1;
+  return finish_run(o.out, *cfg, report, recorder.get());
 }
 
 }  // namespace

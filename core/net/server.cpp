@@ -81,6 +81,20 @@ struct ConnBase {
 
 }  // namespace
 
+std::string_view query_param(std::string_view query, std::string_view key) noexcept {
+  std::size_t p = 0;
+  while (p < query.size()) {
+    std::size_t amp = query.find('&', p);
+    if (amp == std::string_view::npos) amp = query.size();
+    const std::string_view kv = query.substr(p, amp - p);
+    if (kv.size() > key.size() && kv.substr(0, key.size()) == key && kv[key.size()] == '=') {
+      return kv.substr(key.size() + 1);
+    }
+    p = amp + 1;
+  }
+  return {};
+}
+
 std::string_view ServerRequest::header(std::string_view name) const noexcept {
   for (const auto& [k, v] : headers) {
     if (iequals(k, name)) return v;

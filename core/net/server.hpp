@@ -41,6 +41,10 @@ struct ServerRequest {
   [[nodiscard]] std::string_view header(std::string_view name) const noexcept;  // case-insensitive
 };
 
+// The value of `key` in a query string ("a=1&b=2", without the '?'), as written (no percent-decoding); "" when
+// absent.
+[[nodiscard]] std::string_view query_param(std::string_view query, std::string_view key) noexcept;
+
 struct ServerResponse {
   int status = 200;
   std::string body{};

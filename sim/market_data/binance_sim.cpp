@@ -22,19 +22,6 @@ std::string e8(std::int64_t raw) {
   return buf;
 }
 
-std::string query_param(std::string_view q, std::string_view key) {
-  std::size_t p = 0;
-  while (p < q.size()) {
-    std::size_t amp = q.find('&', p);
-    if (amp == std::string_view::npos) amp = q.size();
-    const std::string_view kv = q.substr(p, amp - p);
-    if (kv.size() > key.size() && kv.substr(0, key.size()) == key && kv[key.size()] == '=') {
-      return std::string(kv.substr(key.size() + 1));
-    }
-    p = amp + 1;
-  }
-  return {};
-}
 
 }  // namespace
 
@@ -63,14 +50,14 @@ BinanceSim::BinanceSim(BinanceSimConfig config) : config_(std::move(config)) {
     resp.body = "{\"serverTime\":" + std::to_string(wall_ms()) + "}";
   });
   server_->route("GET", "/api/v3/klines", [this](const net::ServerRequest& req, net::ServerResponse& resp) {
-    std::string symbol = query_param(req.query, "symbol");
-    if (symbol != config_.symbol || query_param(req.query, "interval") != "1m") {
+    const std::string symbol(net::query_param(req.query, "symbol"));
+    if (symbol != config_.symbol || net::query_param(req.query, "interval") != "1m") {
       resp.status = 400;
       resp.body = R"({"code":-1121,"msg":"Invalid symbol."})";
       return;
     }
     std::uint32_t limit = 500;
-    if (const std::string l = query_param(req.query, "limit"); !l.empty()) {
+    if (const std::string l(net::query_param(req.query, "limit")); !l.empty()) {
       limit = static_cast<std::uint32_t>(std::clamp(std::atol(l.c_str()), 1L, 1000L));
     }
     ++rest_klines_;
@@ -194,13 +181,14 @@ void BinanceSim::push_once(std::int64_t now_ms) {
   for (const auto& s : server_->sessions()) {
     const std::string_view path = s->path();
     const auto q = path.find('?');
-    const std::string streams = q == std::string_view::npos ? std::string() : query_param(path.substr(q + 1), "streams");
+    const std::string_view streams =
+        q == std::string_view::npos ? std::string_view() : net::query_param(path.substr(q + 1), "streams");
     const auto wants = [&](const std::string& name) {
       // Stream names are separated by '/'.
       std::size_t p = 0;
       while (p <= streams.size()) {
         std::size_t e = streams.find('/', p);
-        if (e == std::string::npos) e = streams.size();
+        if (e == std::string_view::npos) e = streams.size();
         if (streams.compare(p, e - p, name) == 0) return true;
         p = e + 1;
       }

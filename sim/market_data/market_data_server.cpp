@@ -39,22 +39,6 @@ MarketDataServer::MarketDataServer(MarketDataServerConfig config) : config_(std:
   server_->fallback([this](const net::ServerRequest& req, net::ServerResponse& resp) { on_gamma(req, resp); });
 }
 
-namespace {
-std::string query_param(std::string_view q, std::string_view key) {
-  std::size_t p = 0;
-  while (p < q.size()) {
-    std::size_t amp = q.find('&', p);
-    if (amp == std::string_view::npos) amp = q.size();
-    const std::string_view kv = q.substr(p, amp - p);
-    if (kv.size() > key.size() && kv.substr(0, key.size()) == key && kv[key.size()] == '=') {
-      return std::string(kv.substr(key.size() + 1));
-    }
-    p = amp + 1;
-  }
-  return {};
-}
-}  // namespace
-
 void MarketDataServer::on_gamma(const net::ServerRequest& req, net::ServerResponse& resp) {
   constexpr std::string_view kMarketSlug = "/markets/slug/";
   std::lock_guard lock(mu_);
@@ -71,7 +55,7 @@ void MarketDataServer::on_gamma(const net::ServerRequest& req, net::ServerRespon
     return;
   }
   if (req.method == "GET" && req.path == "/events") {
-    const std::string slug = query_param(req.query, "slug");
+    const std::string slug(net::query_param(req.query, "slug"));
     std::string body = "[";
     bool any = false;
     const auto add = [&](const std::string& s, const GammaEntry& e) {
@@ -82,10 +66,10 @@ void MarketDataServer::on_gamma(const net::ServerRequest& req, net::ServerRespon
     if (!slug.empty()) {
       auto it = gamma_.find(slug);
       if (it != gamma_.end() && it->second.visible()) add(it->first, it->second);
-    } else if (query_param(req.query, "tag_slug") == "up-or-down") {
+    } else if (net::query_param(req.query, "tag_slug") == "up-or-down") {
       std::int64_t lo = 0, hi = 0;
-      const bool ok = feed::parse_iso8601_utc(query_param(req.query, "end_date_min"), lo) &&
-                      feed::parse_iso8601_utc(query_param(req.query, "end_date_max"), hi);
+      const bool ok = feed::parse_iso8601_utc(net::query_param(req.query, "end_date_min"), lo) &&
+                      feed::parse_iso8601_utc(net::query_param(req.query, "end_date_max"), hi);
       for (const auto& [s, e] : gamma_) {
         if (ok && e.visible() && e.end_s >= lo && e.end_s <= hi) add(s, e);
       }

@@ -21,33 +21,18 @@
 #include <string>
 #include <thread>
 
+#include "tests/support/polybot_cli.hpp"
+
 namespace {
 
 namespace fs = std::filesystem;
-const std::string kBin = std::string(POLYBOT_BINARY_DIR) + "/app/polybot";
+const std::string& kBin = test::kPolybot;
 // The well-known Hardhat account #0 key: a test key that holds nothing anywhere.
 const std::string kKey = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
 
-std::string run_capture(const std::string& args, int& code) {
-  std::string out;
-  FILE* p = popen((kBin + " " + args + " 2>&1").c_str(), "r");
-  if (p == nullptr) {
-    code = -1;
-    return out;
-  }
-  char buf[4096];
-  std::size_t n = 0;
-  while ((n = fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
-  const int st = pclose(p);
-  code = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-  return out;
-}
+using test::run_polybot;
 
-std::string slurp(const fs::path& p) {
-  std::stringstream ss;
-  ss << std::ifstream(p).rdbuf();
-  return ss.str();
-}
+using test::slurp;
 
 // The first unsigned integer after `label` in `text` (-1 if absent).
 long long number_after(const std::string& text, const std::string& label) {
@@ -80,7 +65,7 @@ class RunPaper : public ::testing::Test {
     std::ofstream(dir_ / "paper.key") << kKey << "\n";
     ::chmod((dir_ / "paper.key").c_str(), 0600);
     int code = 0;
-    address_ = run_capture("auth address --key-file " + (dir_ / "paper.key").string(), code);
+    address_ = run_polybot("auth address --key-file " + (dir_ / "paper.key").string(), code);
     while (!address_.empty() && (address_.back() == '\n' || address_.back() == '\r')) address_.pop_back();
     ASSERT_EQ(code, 0) << address_;
     ASSERT_EQ(address_, "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266");
@@ -122,7 +107,7 @@ class RunPaper : public ::testing::Test {
 TEST_F(RunPaper, FollowsTheSimulatorsWindowsAndTradesThroughTheLiveOms) {
   start_sim();
   int code = 0;
-  const std::string out = run_capture("run --config " + (dir_ / "paper.toml").string() + " --endpoints " +
+  const std::string out = run_polybot("run --config " + (dir_ / "paper.toml").string() + " --endpoints " +
                                           (dir_ / "sim" / "endpoints.toml").string() + " --out " +
                                           (dir_ / "run").string() + " --duration 12",
                                       code);
@@ -151,13 +136,13 @@ TEST_F(RunPaper, FollowsTheSimulatorsWindowsAndTradesThroughTheLiveOms) {
 
   // Replay: every stage re-run from its journaled inputs gives the same outputs bit for bit — signal, risk, and
   // the live oms (its directory rebuilt from the journaled MarketDefs, venue answers from the journal).
-  const std::string rp = run_capture("replay " + (dir_ / "run").string() + " --verify", code);
+  const std::string rp = run_polybot("replay " + (dir_ / "run").string() + " --verify", code);
   EXPECT_EQ(code, 0) << rp;
   EXPECT_NE(rp.find("signal  consumed"), std::string::npos) << rp;
   EXPECT_NE(rp.find("live venue stage re-run"), std::string::npos) << rp;
   EXPECT_NE(rp.find("zero divergence"), std::string::npos) << rp;
   // The journal holds the MarketDefs with the venue's token ids as decimal text.
-  const std::string dump = run_capture("journal dump " + (dir_ / "run" / "journal").string() + " --stream oms", code);
+  const std::string dump = run_polybot("journal dump " + (dir_ / "run" / "journal").string() + " --stream oms", code);
   EXPECT_EQ(code, 0);
   EXPECT_NE(dump.find("\"type\":\"market_def\""), std::string::npos);
   EXPECT_EQ(dump.find(kKey.substr(2)), std::string::npos);
@@ -166,29 +151,29 @@ TEST_F(RunPaper, FollowsTheSimulatorsWindowsAndTradesThroughTheLiveOms) {
 TEST_F(RunPaper, RefusesBadConfigsNamingTheKey) {
   int code = 0;
   std::ofstream(dir_ / "bad1.toml") << slurp(dir_ / "paper.toml") << "\n[source]\nklines = [\"x.csv\"]\n";
-  std::string out = run_capture("run --config " + (dir_ / "bad1.toml").string(), code);
+  std::string out = run_polybot("run --config " + (dir_ / "bad1.toml").string(), code);
   EXPECT_EQ(code, 2) << out;
   EXPECT_NE(out.find("[source]"), std::string::npos) << out;
 
   std::string cfg = slurp(dir_ / "paper.toml");
   cfg.replace(cfg.find("lookahead = 1"), 13, "lookahead = 99");
   std::ofstream(dir_ / "bad2.toml") << cfg;
-  out = run_capture("run --config " + (dir_ / "bad2.toml").string(), code);
+  out = run_polybot("run --config " + (dir_ / "bad2.toml").string(), code);
   EXPECT_EQ(code, 2) << out;
   EXPECT_NE(out.find("feed.polymarket.lookahead = 99"), std::string::npos) << out;
 
   cfg = slurp(dir_ / "paper.toml");
   cfg.replace(cfg.find("\"kline_1m\"]"), 11, "\"kline_5s\"]");
   std::ofstream(dir_ / "bad3.toml") << cfg;
-  out = run_capture("run --config " + (dir_ / "bad3.toml").string(), code);
+  out = run_polybot("run --config " + (dir_ / "bad3.toml").string(), code);
   EXPECT_EQ(code, 2) << out;
   EXPECT_NE(out.find("feed.binance.streams = \"kline_5s\""), std::string::npos) << out;
 
-  out = run_capture("run --config " + (fs::path(POLYBOT_SOURCE_DIR) / "config" / "default.toml").string(), code);
+  out = run_polybot("run --config " + (fs::path(POLYBOT_SOURCE_DIR) / "config" / "default.toml").string(), code);
   EXPECT_EQ(code, 2) << out;
   EXPECT_NE(out.find("no [feed]"), std::string::npos) << out;
 
-  out = run_capture("run --config " + (dir_ / "paper.toml").string() + " --endpoints " + (dir_ / "nope.toml").string(),
+  out = run_polybot("run --config " + (dir_ / "paper.toml").string() + " --endpoints " + (dir_ / "nope.toml").string(),
                     code);
   EXPECT_EQ(code, 2) << out;
   EXPECT_NE(out.find("--endpoints"), std::string::npos) << out;

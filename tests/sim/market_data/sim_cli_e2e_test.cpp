@@ -18,26 +18,15 @@
 
 #include "journal/audit.hpp"
 
+#include "tests/support/polybot_cli.hpp"
+
 namespace {
 
 namespace fs = std::filesystem;
-const std::string kBin = std::string(POLYBOT_BINARY_DIR) + "/app/polybot";
+const std::string& kBin = test::kPolybot;
 const std::string kAddress = "0x1111111111111111111111111111111111111111";
 
-std::string run_capture(const std::string& args, int& code) {
-  std::string out;
-  FILE* p = popen((kBin + " " + args + " 2>&1").c_str(), "r");
-  if (p == nullptr) {
-    code = -1;
-    return out;
-  }
-  char buf[4096];
-  std::size_t n = 0;
-  while ((n = fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
-  const int st = pclose(p);
-  code = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-  return out;
-}
+using test::run_polybot;
 
 std::string value_of(const std::string& toml, const std::string& key) {
   std::istringstream in(toml);
@@ -78,7 +67,7 @@ TEST(SimCli, RecordFollowsTheSimulatorsWindowsOverVerifiedTls) {
                                      << value_of(ep, "book_rest_url") << "\"\nlookahead = 1\n";
   int code = 0;
   const std::string rec =
-      run_capture("record --config " + (dir / "record.toml").string() + " --out " + (dir / "rec").string(), code);
+      run_polybot("record --config " + (dir / "record.toml").string() + " --out " + (dir / "rec").string(), code);
   EXPECT_EQ(code, 0) << rec;
   EXPECT_NE(rec.find("missed 0"), std::string::npos) << rec;
   std::uint64_t raw = 0;
@@ -88,7 +77,7 @@ TEST(SimCli, RecordFollowsTheSimulatorsWindowsOverVerifiedTls) {
   EXPECT_GE(raw, 4u) << rec;  // Gamma answers for the 5m and 15m windows and the books' initial dumps
 
   const std::string bt =
-      run_capture("backtest --quiet --data " + (dir / "rec" / "journal").string() + " --out " + (dir / "bt").string(), code);
+      run_polybot("backtest --quiet --data " + (dir / "rec" / "journal").string() + " --out " + (dir / "bt").string(), code);
   EXPECT_EQ(code, 0) << bt;
   std::stringstream w;
   w << std::ifstream(dir / "bt" / "windows.csv").rdbuf();
@@ -102,16 +91,16 @@ TEST(SimCli, RecordFollowsTheSimulatorsWindowsOverVerifiedTls) {
 
 TEST(SimCli, BadOptionsExitTwoNamingTheOption) {
   int code = 0;
-  std::string out = run_capture("sim --address 0x12 --out /tmp/polybot-sim-bad", code);
+  std::string out = run_polybot("sim --address 0x12 --out /tmp/polybot-sim-bad", code);
   EXPECT_EQ(code, 2);
   EXPECT_NE(out.find("--address"), std::string::npos) << out;
-  out = run_capture("sim --address " + kAddress + " --out /tmp/polybot-sim-bad --liquidity-price 1.5", code);
+  out = run_polybot("sim --address " + kAddress + " --out /tmp/polybot-sim-bad --liquidity-price 1.5", code);
   EXPECT_EQ(code, 2);
   EXPECT_NE(out.find("--liquidity-price"), std::string::npos) << out;
-  out = run_capture("sim --address " + kAddress + " --out /tmp/polybot-sim-bad --data /nonexistent", code);
+  out = run_polybot("sim --address " + kAddress + " --out /tmp/polybot-sim-bad --data /nonexistent", code);
   EXPECT_EQ(code, 2);
   EXPECT_NE(out.find("--data"), std::string::npos) << out;
-  EXPECT_EQ(run_capture("sim --help", code).empty(), false);
+  EXPECT_EQ(run_polybot("sim --help", code).empty(), false);
   EXPECT_EQ(code, 0);
 }
 
