@@ -83,6 +83,7 @@ Result<std::unique_ptr<ClobOms>, std::string> ClobOms::create(ClobOmsConfig cfg,
   s->signing_ = std::make_unique<SigningService>(*s->order_signer_, s->dir_, *s->store_, c.signing, clock);
 
   c.gateway.base_url = c.rest_url;
+  c.gateway.signature_type = static_cast<int>(c.signing.signature_type);
   auto gw = ClobGateway::create(s->loop_, &*s->tls_, c.gateway, *s->creds_, s->signer_.address(), clock, s->forward_);
   if (!gw) return Err{"oms.rest_url = \"" + c.rest_url + "\": " + gw.error()};
   s->gateway_ = std::move(*gw);

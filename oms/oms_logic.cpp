@@ -1,5 +1,6 @@
 #include "oms/oms_logic.hpp"
 
+#include <cstring>
 #include <utility>
 
 #include "core/int128.hpp"
@@ -11,12 +12,19 @@ constexpr std::int64_t kMs = 1'000'000;
 constexpr std::uint32_t kPresignReserve = 16;  // slots kept free for decisions that miss the cache
 constexpr std::uint32_t kMaxPages = 1'000;      // reconciliation: pages of open orders or trades walked
 
+constexpr std::uint32_t kMaxBalanceRetries = 8;  // reads asked again after racing a fill, per reconciliation
+
 struct TradeCollector final : UserEventSink {
   Reconciler* rec = nullptr;
+  BalanceBook* book = nullptr;
   std::string_view api_key, funder;
   void on_order(const UserOrderEvent&) noexcept override {}
   void on_trade(const UserTradeEvent& ev) noexcept override {
-    attribute_fills(ev, api_key, funder, [&](const OurFill& f) { (void)rec->add_fill(f, ev.status); });
+    attribute_fills(ev, api_key, funder, [&](const OurFill& f) {
+      (void)rec->add_fill(f, ev.status);
+      // A trade the venue lists as CONFIRMED is no longer in doubt, whether or not its frame reached us.
+      if (ev.status == TradeStatus::kConfirmed) book->on_settled(FillLedger::key(ev.trade_id, venue_key_of(f.order)));
+    });
   }
 };
 }  // namespace
@@ -32,7 +40,8 @@ OmsLogic::OmsLogic(OmsConfig cfg, const MarketDirectory& markets, SignedOrderSto
       out_(out),
       table_(cfg_.max_orders),
       cache_(cfg_.presign_max_age_ms * kMs),
-      reconciler_(cfg_.reconcile) {
+      reconciler_(cfg_.reconcile),
+      balances_(cfg_.reconcile) {
   started_ns_ = clock.now_ns();
   reconcile_clean_ = !cfg_.reconcile_on_start || gateway == nullptr;
   reconcile_wanted_ = cfg_.reconcile_on_start && gateway != nullptr;
@@ -140,7 +149,7 @@ void OmsLogic::settle_slot(Order& o) noexcept {
 
 OmsReason OmsLogic::gate(MarketId market, std::int64_t now_ns) const noexcept {
   if (halted_) return OmsReason::kHalted;
-  if (fail_closed_) return OmsReason::kFailClosed;
+  if (fail_closed_ || balance_fail_closed_) return OmsReason::kFailClosed;
   if (!reconcile_clean_) return OmsReason::kReconciling;
   if (cfg_.require_heartbeat && gateway_ != nullptr && !venue_healthy(now_ns))
     return OmsReason::kHeartbeatDown;
@@ -192,6 +201,9 @@ void OmsLogic::on_input(const Envelope& in, const Clock& clock, Emitter& out) no
       case CommandKind::kResume:
         halted_ = false;
         fail_closed_ = false;  // the operator's word; reconciliation still has to come back clean
+        balance_fail_closed_ = false;
+        buys_blocked_ = false;
+        balances_.reset();     // the venue's balances as they are now become the baseline
         reconcile_clean_ = false;
         request_reconcile();
         break;
@@ -210,6 +222,7 @@ void OmsLogic::new_order(const OrderRequest& req, std::int64_t now) noexcept {
   ++counters_.orders;
   const OmsReason why = gate(req.market, now);
   if (why != OmsReason::kNone) return refuse(req, why);
+  if (buys_blocked_ && req.side == ::polybot::Side::kBuy) return refuse(req, OmsReason::kCollateralShort);
   if (markets_.find(req.hdr.instrument) == nullptr) return refuse(req, OmsReason::kUnknownToken);
   // What gets signed. A market order (FOK/FAK from risk) is sized in pUSD for a BUY (the official client's
   // createMarketOrder: amount to spend, price = the worst acceptable) and in shares for a SELL. A limit order that
@@ -614,16 +627,20 @@ void OmsLogic::on_trade(const UserTradeEvent& ev) noexcept {
     switch (ledger_.record(FillLedger::key(ev.trade_id, o->venue_key()), ev.status)) {
       case FillAction::kCount:
         if (table_.apply_fill(*o, f.qty, f.price, now) != Transition::kApplied) return;
+        count_fill(*o, f.qty, f.price, !f.maker, FillLedger::key(ev.trade_id, o->venue_key()), ev.status, now);
         ++counters_.fills;
         report(*o, exec_kind_of(o->state), f.qty, f.price, ev.status);
         if (is_terminal(o->state)) closed(*o);
         else settle_slot(*o);
         return;
       case FillAction::kAdvance:
+        if (ev.status == TradeStatus::kConfirmed) balances_.on_settled(FillLedger::key(ev.trade_id, o->venue_key()));
         report(*o, exec_kind_of(o->state), Qty{}, f.price, ev.status);
         return;
       case FillAction::kReverse:
         (void)table_.apply_fill(*o, -f.qty, f.price, now);
+        count_fill(*o, -f.qty, f.price, false, 0, TradeStatus::kFailed, now);
+        balances_.on_settled(FillLedger::key(ev.trade_id, o->venue_key()));
         report(*o, exec_kind_of(o->state), -f.qty, f.price, TradeStatus::kFailed);
         return;
       case FillAction::kDuplicate:
@@ -681,6 +698,10 @@ void OmsLogic::on_query_answer(RequestKind kind, VenueError error, std::string_v
     record(OmsInputKind::kQueryAnswer, now, &head, sizeof head, body);
   }
   if (phase_ == ReconcilePhase::kIdle) return;
+  if (error != VenueError::kNone && phase_ == ReconcilePhase::kBalances) {
+    // The orders and trades were applied; balances unread: unclean (fail safe), asked again after the retry delay.
+    return finish_reconcile(now, false, orders_unexplained_ + 1);
+  }
   if (error != VenueError::kNone) {
     phase_ = ReconcilePhase::kIdle;
     reconcile_wanted_ = true;
@@ -724,6 +745,7 @@ void OmsLogic::on_query_answer(RequestKind kind, VenueError error, std::string_v
   if (kind == RequestKind::kDataTrades && phase_ == ReconcilePhase::kTrades) {
     TradeCollector tc;
     tc.rec = &reconciler_;
+    tc.book = &balances_;
     tc.api_key = cfg_.api_key;
     tc.funder = cfg_.funder_address;
     std::string_view cursor;
@@ -737,33 +759,187 @@ void OmsLogic::on_query_answer(RequestKind kind, VenueError error, std::string_v
     }
     ok = ok && !more_pages(cursor);
     pages_ = 0;
-    phase_ = ReconcilePhase::kIdle;
-    ++counters_.reconciliations;
     strays_n_ = 0;
     const ReconcileReport rep = reconciler_.finish(table_, now, *this);
-    reconcile_clean_ = ok && rep.clean();
-    if (!reconcile_clean_) {
-      ++counters_.unexplained;
-      reconcile_wanted_ = true;  // look again: a race with live events clears on the next pass
-      next_reconcile_ns_ = now + cfg_.reconcile_retry_ms * kMs;
-    }
     if (strays_n_ > 0) {
       note_sent(gateway_->cancel_many(strays_.data(), strays_n_), RequestKind::kCancelMany, 0, false,
                 std::string_view(reinterpret_cast<const char*>(strays_.data()), strays_n_ * sizeof(OrderDigest)), 0,
                 strays_n_);
     }
-    ExecReport summary{};
-    summary.hdr.type = ExecReport::kType;
-    summary.kind = ExecKind::kReconciled;
-    summary.venue_reason = static_cast<std::uint16_t>(rep.unexplained + (ok ? 0 : 1));
-    emit(summary);
+    if (cfg_.reconcile.balance_check == BalanceCheck::kOff) {
+      return finish_reconcile(now, ok && rep.clean(), rep.unexplained + (ok ? 0 : 1));
+    }
+    orders_ok_ = ok && rep.clean();
+    orders_unexplained_ = rep.unexplained + (ok ? 0 : 1);
+    start_balances(now);
+    return;
   }
+  if (kind == RequestKind::kBalance && phase_ == ReconcilePhase::kBalances) on_balance_answer(now, body);
+}
+
+void OmsLogic::finish_reconcile(std::int64_t now, bool ok, std::uint32_t unexplained) noexcept {
+  phase_ = ReconcilePhase::kIdle;
+  ++counters_.reconciliations;
+  reconcile_clean_ = ok;
+  if (!reconcile_clean_) ++counters_.unexplained;
+  if (!reconcile_clean_ || balance_fail_closed_) {
+    reconcile_wanted_ = true;  // look again: a race with live events clears on the next pass
+    next_reconcile_ns_ = now + cfg_.reconcile_retry_ms * kMs;
+  }
+  ExecReport summary{};
+  summary.hdr.type = ExecReport::kType;
+  summary.kind = ExecKind::kReconciled;
+  summary.venue_reason = static_cast<std::uint16_t>(unexplained);
+  emit(summary);
+}
+
+// ---- balance reconciliation (third phase) ----
+
+void OmsLogic::start_balances(std::int64_t now) noexcept {
+  phase_ = ReconcilePhase::kBalances;
+  balances_.expire(now);
+  collateral_read_ = BalanceRead{};
+  for (auto& r : share_reads_) r = BalanceRead{};
+  balance_index_ = -1;
+  balance_retries_ = 0;
+  balances_epoch_ = balances_.epoch();
+  if (!send_balance_query()) finish_reconcile(now, false, orders_unexplained_ + 1);
+}
+
+bool OmsLogic::send_balance_query() noexcept {
+  const std::string_view token =
+      balance_index_ < 0 ? std::string_view{} : balances_.token_text(static_cast<std::size_t>(balance_index_));
+  const SendStatus s = gateway_->query_balance(token);
+  note_sent(s, RequestKind::kBalance, 0, false, token);
+  balance_epoch_ = balances_.epoch();
+  return s == SendStatus::kSent;
+}
+
+void OmsLogic::on_balance_answer(std::int64_t now, std::string_view body) noexcept {
+  BalanceAnswer a;
+  const BalanceParseError e = balance_parser_.parse(body, &a);
+  if (e != BalanceParseError::kNone) {
+    // Fail safe: nothing is judged from an answer we cannot read; trading waits for a readable one.
+    ++counters_.balance_malformed;
+    const std::string_view why = balance_parser_.error_text();
+    balance_error_len_ = why.size() < sizeof(balance_error_) ? why.size() : sizeof(balance_error_);
+    std::memcpy(balance_error_, why.data(), balance_error_len_);
+    const InstrumentId token =
+        balance_index_ < 0 ? InstrumentId{} : balances_.token_id(static_cast<std::size_t>(balance_index_));
+    balance_report(OmsReason::kBalanceMalformed, token, 0, static_cast<std::int64_t>(e));
+    return finish_reconcile(now, false, orders_unexplained_ + 1);
+  }
+  if (balances_.epoch() != balance_epoch_) {
+    // A fill (or a settlement) arrived while the read was in flight: the read may or may not include it.
+    ++counters_.balance_raced;
+    if (++balance_retries_ > kMaxBalanceRetries || !send_balance_query())
+      finish_reconcile(now, false, orders_unexplained_ + 1);
+    return;
+  }
+  ++counters_.balance_reads;
+  if (balance_index_ < 0) {
+    collateral_read_ = BalanceRead{a.balance, balances_.collateral(), true};
+  } else {
+    const auto i = static_cast<std::size_t>(balance_index_);
+    share_reads_[i] = BalanceRead{a.balance, balances_.shares(i), true};
+  }
+  // Shares too: every token we hold or traded since the baseline, one read at a time (answers carry no token).
+  if (cfg_.reconcile.balance_check == BalanceCheck::kCollateralAndConditional &&
+      static_cast<std::size_t>(balance_index_ + 1) < balances_.token_count()) {
+    ++balance_index_;
+    if (!send_balance_query()) finish_reconcile(now, false, orders_unexplained_ + 1);
+    return;
+  }
+  judge_balances(now);
+}
+
+std::int64_t OmsLogic::open_buy_notional() noexcept {
+  std::int64_t sum = 0;
+  table_.for_each([&](Order& o) {
+    if (o.side != ::polybot::Side::kBuy || is_terminal(o.state) || o.state == OrderState::kFree) return;
+    sum += notional(o.price, o.leaves()).raw;
+  });
+  return sum;
+}
+
+void OmsLogic::judge_balances(std::int64_t now) noexcept {
+  bool missing = false;
+  std::uint32_t unexplained = orders_unexplained_;
+  const std::size_t tokens = cfg_.reconcile.balance_check == BalanceCheck::kCollateralAndConditional
+                                 ? balances_.token_count()
+                                 : 0;
+  const bool judge = balances_.has_baseline();
+  const auto check = [&](const BalanceRead& r, InstrumentId token) {
+    if (!r.read || !judge) return;
+    switch (BalanceBook::judge(r.venue, r.expected)) {
+      case BalanceVerdict::kMatches: return;
+      case BalanceVerdict::kMissing:
+        missing = true;
+        ++unexplained;
+        ++counters_.balance_mismatches;
+        balance_report(OmsReason::kBalanceMismatch, token, r.venue, r.expected.low);
+        return;
+      case BalanceVerdict::kExtra:
+        ++counters_.balance_extras;
+        balance_report(OmsReason::kBalanceExtra, token, r.venue, r.expected.high);
+        return;
+    }
+  };
+  check(collateral_read_, InstrumentId{});
+  for (std::size_t i = 0; i < tokens; ++i) check(share_reads_[i], balances_.token_id(i));
+
+  // The venue reserves pUSD for our resting BUYs: less than their notional means it will refuse or cancel them.
+  const std::int64_t open_buys = open_buy_notional();
+  buys_blocked_ = collateral_read_.read && collateral_read_.venue < open_buys;
+  if (buys_blocked_) {
+    ++counters_.collateral_short;
+    balance_report(OmsReason::kCollateralShort, InstrumentId{}, collateral_read_.venue, open_buys);
+  }
+  balance_fail_closed_ = missing;
+
+  // A clean check with nothing in doubt and no fill since the first read re-anchors the baseline on what the venue
+  // showed: deposits are absorbed, and the fee allowance and rounding restart from zero.
+  const bool anchored = !missing && balances_.in_doubt() == 0 && balances_.epoch() == balances_epoch_;
+  if (anchored) {
+    if (!balances_.has_baseline()) ++counters_.balance_baselines;
+    balances_.adopt_collateral(collateral_read_.venue);
+    for (std::size_t i = 0; i < tokens; ++i)
+      if (share_reads_[i].read) balances_.adopt_shares(i, share_reads_[i].venue);
+    balances_.compact();
+  }
+  // Without a baseline nothing could be judged: trading waits (fail safe) until one can be adopted.
+  const bool ok = orders_ok_ && !missing && balances_.has_baseline() && !balances_.token_overflow();
+  finish_reconcile(now, ok, unexplained + (balances_.has_baseline() ? 0 : 1));
+}
+
+void OmsLogic::balance_report(OmsReason what, InstrumentId token, std::int64_t venue, std::int64_t expected) noexcept {
+  // A finding, journaled: kind kReconciled, venue_reason the finding, hdr.instrument the token (0: pUSD),
+  // cum_qty the venue's balance, leaves_qty what we expected (base units), last_qty their difference.
+  ExecReport r{};
+  r.hdr.type = ExecReport::kType;
+  r.hdr.instrument = token;
+  r.kind = ExecKind::kReconciled;
+  r.venue_reason = static_cast<std::uint16_t>(what);
+  r.cum_qty = Qty::from_raw(venue);
+  r.leaves_qty = Qty::from_raw(expected);
+  r.last_qty = Qty::from_raw(venue - expected);
+  emit(r);
+}
+
+void OmsLogic::count_fill(const Order& o, Qty qty, Price price, bool taker, std::uint64_t trade_key, TradeStatus ts,
+                          std::int64_t now) noexcept {
+  const TokenInfo* ti = markets_.find(o.token);
+  const bool in_doubt = ts != TradeStatus::kConfirmed && ts != TradeStatus::kNone && ts != TradeStatus::kFailed;
+  balances_.on_fill(o.token, ti != nullptr ? ti->token.text() : std::string_view{}, o.side, qty, price, taker,
+                    trade_key, in_doubt, now);
 }
 
 void OmsLogic::on_finding(ReconcileFinding what, Order* o, const OrderDigest& digest, Qty qty,
                           Price price) noexcept {
   switch (what) {
     case ReconcileFinding::kMissingFill:
+      // Its trade status is not known here: taken as settled (a lagging venue view then clears on a later pass).
+      count_fill(*o, qty, price, true, 0, TradeStatus::kNone, event_ns_);
       ++counters_.fills;
       report(*o, exec_kind_of(o->state), qty, price, TradeStatus::kNone);
       if (is_terminal(o->state)) closed(*o);
@@ -790,6 +966,8 @@ void OmsLogic::on_finding(ReconcileFinding what, Order* o, const OrderDigest& di
     case ReconcileFinding::kOverCounted:
     case ReconcileFinding::kBalanceMismatch:
     case ReconcileFinding::kClosedButOpen:
+    case ReconcileFinding::kBalanceExtra:
+    case ReconcileFinding::kCollateralShort:
       return;
   }
 }

@@ -28,6 +28,8 @@
 #include "oms/presign/market_directory.hpp"
 #include "oms/presign/presign_cache.hpp"
 #include "oms/presign/signing_service.hpp"
+#include "oms/reconcile/balance_book.hpp"
+#include "oms/reconcile/balance_parser.hpp"
 #include "oms/reconcile/reconciler.hpp"
 #include "oms/reconcile/venue_state_parser.hpp"
 #include "oms/user_channel/user_channel.hpp"
@@ -51,6 +53,11 @@ enum class OmsReason : std::uint16_t {
   kProvenDead = 110,       // reconciliation: the venue never had it
   kDuplicateClientId = 111,
   kCancelledBeforeSend = 112,
+  // Balance reconciliation (docs/OMS.md): a refusal reason and the venue_reason of kReconciled finding reports.
+  kCollateralShort = 113,   // pUSD below the notional of our open BUY orders: new BUYs refused
+  kBalanceMismatch = 114,   // finding: pUSD or shares missing beyond fees + tolerance (then kFailClosed)
+  kBalanceExtra = 115,      // finding: more than expected (deposit, redemption): adopted, still trading
+  kBalanceMalformed = 116,  // finding: a /balance-allowance answer we could not read: reconciliation unclean
 };
 
 // The kSignDone record's head: what the helper thread put in the slot besides the body.
@@ -117,9 +124,16 @@ struct OmsCounters {
   std::uint64_t emit_failures = 0;
   std::uint64_t markets_defined = 0;   // tokens learnt from MarketDef inputs
   std::uint64_t market_def_errors = 0; // MarketDefs refused (id out of range, unknown tick, bad token id)
+  std::uint64_t balance_reads = 0;     // /balance-allowance answers judged
+  std::uint64_t balance_baselines = 0; // times the venue's balances were adopted as the baseline
+  std::uint64_t balance_mismatches = 0;
+  std::uint64_t balance_extras = 0;
+  std::uint64_t balance_malformed = 0;
+  std::uint64_t balance_raced = 0;     // reads asked again because a fill arrived while they were in flight
+  std::uint64_t collateral_short = 0;
 };
 
-enum class ReconcilePhase : std::uint8_t { kIdle = 0, kOpenOrders = 1, kTrades = 2 };
+enum class ReconcilePhase : std::uint8_t { kIdle = 0, kOpenOrders = 1, kTrades = 2, kBalances = 3 };
 
 class OmsLogic final : public StageLogic, public GatewayListener, public UserChannelListener, public ReconcileSink,
                        private VenueOpenOrderSink {
@@ -158,7 +172,11 @@ class OmsLogic final : public StageLogic, public GatewayListener, public UserCha
   // Walks the table: for the end of a finite run, not for every decision.
   [[nodiscard]] bool settled() noexcept;
   [[nodiscard]] bool reconciling() const noexcept { return phase_ != ReconcilePhase::kIdle || reconcile_wanted_; }
-  [[nodiscard]] bool fail_closed() const noexcept { return fail_closed_; }
+  [[nodiscard]] bool fail_closed() const noexcept { return fail_closed_ || balance_fail_closed_; }
+  // Balance reconciliation: the expectation, and why the last /balance-allowance answer was refused (field, value).
+  [[nodiscard]] const BalanceBook& balances() const noexcept { return balances_; }
+  [[nodiscard]] std::string_view last_balance_error() const noexcept { return {balance_error_, balance_error_len_}; }
+  [[nodiscard]] bool buys_blocked() const noexcept { return buys_blocked_; }
   // Whether a new order on `market` would be admitted now (and why not).
   [[nodiscard]] OmsReason gate(MarketId market, std::int64_t now_ns) const noexcept;
   [[nodiscard]] const OrderTable& table() const noexcept { return table_; }
@@ -195,6 +213,16 @@ class OmsLogic final : public StageLogic, public GatewayListener, public UserCha
   void closed(Order& o) noexcept;  // a terminal transition: free its signed slot
   void settle_slot(Order& o) noexcept;  // answered for: the bytes are no longer needed for a resend
   void step_reconcile(std::int64_t now) noexcept;
+  // The end of a reconciliation (after the balances, or the trades when balances are not checked).
+  void finish_reconcile(std::int64_t now, bool ok, std::uint32_t unexplained) noexcept;
+  void start_balances(std::int64_t now) noexcept;
+  bool send_balance_query() noexcept;  // the read at balance_index_ (-1: collateral)
+  void on_balance_answer(std::int64_t now, std::string_view body) noexcept;
+  void judge_balances(std::int64_t now) noexcept;
+  void balance_report(OmsReason what, InstrumentId token, std::int64_t venue, std::int64_t expected) noexcept;
+  [[nodiscard]] std::int64_t open_buy_notional() noexcept;
+  void count_fill(const Order& o, Qty qty, Price price, bool taker, std::uint64_t trade_key, TradeStatus ts,
+                  std::int64_t now) noexcept;
   void refill_presign(std::int64_t now) noexcept;
   void emit(ExecReport& r) noexcept;
   // Journals one outside input at `ts`; inside poll(), the first record of the call is preceded by a kTick.
@@ -237,6 +265,25 @@ class OmsLogic final : public StageLogic, public GatewayListener, public UserCha
   PresignCache cache_;
   Reconciler reconciler_;
   VenueStateParser state_parser_;
+  BalanceBook balances_;
+  BalanceParser balance_parser_;
+  struct BalanceRead {
+    std::int64_t venue = 0;
+    BalanceBounds expected;
+    bool read = false;
+  };
+  BalanceRead collateral_read_;
+  std::array<BalanceRead, BalanceBook::kMaxTokens> share_reads_{};
+  std::int32_t balance_index_ = -1;       // the read in flight: -1 collateral, else a BalanceBook token
+  std::uint64_t balance_epoch_ = 0;       // the book's epoch when that read went out
+  std::uint64_t balances_epoch_ = 0;      // ... when the first read of this reconciliation went out
+  std::uint32_t balance_retries_ = 0;
+  bool orders_ok_ = true;                 // this reconciliation's open-orders/trades part
+  std::uint32_t orders_unexplained_ = 0;
+  bool balance_fail_closed_ = false;      // money or shares missing: no new orders until a clean check
+  bool buys_blocked_ = false;             // pUSD below our open BUYs' notional: no new BUYs until a clean check
+  char balance_error_[160]{};
+  std::size_t balance_error_len_ = 0;
   OmsCounters counters_{};
   MarketDirectory* dir_writer_ = nullptr;
   bool halted_ = false;

@@ -212,9 +212,17 @@ SendStatus ClobGateway::query_trades(std::int64_t after_s, std::string_view curs
                 std::string_view(target_buf_.data(), n), {}, make_tag(RequestKind::kDataTrades, 0));
 }
 
-SendStatus ClobGateway::query_balance(int signature_type) noexcept {
-  std::size_t n = put(target_buf_.data(), 0, "/balance-allowance?asset_type=COLLATERAL&signature_type=");
-  n += write_u64(static_cast<std::uint64_t>(signature_type), target_buf_.data() + n);
+SendStatus ClobGateway::query_balance(std::string_view token_id) noexcept {
+  if (token_id.size() > 100) return SendStatus::kTooLarge;
+  std::size_t n = 0;
+  if (token_id.empty()) {
+    n = put(target_buf_.data(), 0, "/balance-allowance?asset_type=COLLATERAL&signature_type=");
+  } else {
+    n = put(target_buf_.data(), 0, "/balance-allowance?asset_type=CONDITIONAL&token_id=");
+    n = put(target_buf_.data(), n, token_id);
+    n = put(target_buf_.data(), n, "&signature_type=");
+  }
+  n += write_u64(static_cast<std::uint64_t>(cfg_.signature_type), target_buf_.data() + n);
   return submit(*query_http_, Endpoint::kBalance, 1, net::HttpMethod::kGet, std::string_view(target_buf_.data(), n),
                 {}, make_tag(RequestKind::kBalance, 0));
 }

@@ -42,6 +42,7 @@ struct GatewayConfig {
   std::int64_t heartbeat_interval_ms = 5'000;
   std::int64_t heartbeat_grace_ms = 8'000;     // without an ack for this long, new orders stop
   RateLimitConfig rate = RateLimitConfig::polymarket_defaults();
+  int signature_type = 0;                      // GET /balance-allowance: whose balance (0 EOA, 1 proxy, 2 safe, 3)
 };
 
 enum class VenueOrderStatus : std::uint8_t { kNone = 0, kLive = 1, kMatched = 2, kDelayed = 3, kUnmatched = 4 };
@@ -107,7 +108,8 @@ class ClobGateway final : public net::HttpHandler, public OrderVenue {
   static constexpr std::size_t kMaxCursor = 128;
   SendStatus query_open_orders(std::string_view cursor = {}) noexcept override;
   SendStatus query_trades(std::int64_t after_s, std::string_view cursor = {}) noexcept override;
-  SendStatus query_balance(int signature_type) noexcept;
+  // asset_type=COLLATERAL, or CONDITIONAL&token_id=...; signature_type from the config.
+  SendStatus query_balance(std::string_view token_id) noexcept override;
   SendStatus sync_time() noexcept;
 
   // Cadence work: heartbeats. Call every do_work (cheap when nothing is due).

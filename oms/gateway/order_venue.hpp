@@ -47,6 +47,9 @@ class OrderVenue {
   virtual SendStatus cancel_market(std::string_view condition_id, std::string_view asset_id) noexcept = 0;
   virtual SendStatus query_open_orders(std::string_view cursor = {}) noexcept = 0;
   virtual SendStatus query_trades(std::int64_t after_s, std::string_view cursor = {}) noexcept = 0;
+  // GET /balance-allowance: `token_id` empty: COLLATERAL (pUSD); else the CONDITIONAL shares of that token
+  // (decimal id). The answer comes back as on_query_answer(kBalance, ...), in the order asked.
+  virtual SendStatus query_balance(std::string_view token_id) noexcept = 0;
   // Cadence work (heartbeats, timeouts); answers come back through the listener.
   virtual void poll(std::int64_t now_ns) noexcept = 0;
   // New orders may go out: heartbeats (if enabled) acknowledged within the grace period.

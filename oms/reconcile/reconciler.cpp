@@ -6,7 +6,6 @@ void Reconciler::begin() noexcept {
   open_n_ = 0;
   fills_n_ = 0;
   overflow_ = false;
-  balance_given_ = false;
 }
 
 bool Reconciler::add_open(const OrderDigest& id, Qty original_size, Qty size_matched) noexcept {
@@ -38,12 +37,6 @@ bool Reconciler::add_fill(const OurFill& f, TradeStatus status) noexcept {
   s->qty += f.qty;
   s->cost += notional(f.price, f.qty);
   return true;
-}
-
-void Reconciler::set_balance(std::int64_t venue_balance, std::int64_t expected_balance) noexcept {
-  balance_given_ = true;
-  venue_balance_ = venue_balance;
-  expected_balance_ = expected_balance;
 }
 
 ReconcileReport Reconciler::finish(OrderTable& table, std::int64_t now_ns, ReconcileSink& sink) noexcept {
@@ -128,11 +121,6 @@ ReconcileReport Reconciler::finish(OrderTable& table, std::int64_t now_ns, Recon
     if (open_[i].known) continue;
     report(cfg_.cancel_strays ? ReconcileFinding::kStrayCancelled : ReconcileFinding::kStrayUnexplained, nullptr,
            open_[i].id, open_[i].original_size - open_[i].size_matched, Price{});
-  }
-  if (balance_given_) {
-    const std::int64_t diff = venue_balance_ - expected_balance_;
-    if (diff > cfg_.balance_tolerance || -diff > cfg_.balance_tolerance)
-      report(ReconcileFinding::kBalanceMismatch, nullptr, OrderDigest{}, Qty::from_raw(diff), Price{});
   }
   return rep;
 }

@@ -1,8 +1,9 @@
-// Reconciler: compares the order table with what the venue says (open orders, our fills from its trades, the
-// collateral balance) and resolves every difference it can explain: missing fills are filled in, orders the
+// Reconciler: compares the order table with what the venue says (open orders, our fills from its trades) and
+// resolves every difference it can explain: missing fills are filled in, orders the
 // venue no longer lists are closed (filled, cancelled, or proven never to have reached the book), Unknown orders
 // are resolved. Venue orders we do not know (strays) are cancelled when configured, otherwise they - like any
 // difference that cannot be explained - leave the report unclean: the oms refuses new orders (fail closed).
+// Balances are the third phase, judged against the BalanceBook (oms/reconcile/balance_book.hpp) by OmsLogic.
 // The oms thread only (it mutates the OrderTable); fixed capacity, no allocation.
 #pragma once
 
@@ -10,14 +11,10 @@
 #include <cstdint>
 
 #include "oms/lifecycle/order_table.hpp"
+#include "oms/reconcile/balance_book.hpp"
 #include "oms/user_channel/user_events.hpp"
 
 namespace polybot::oms {
-
-struct ReconcileConfig {
-  bool cancel_strays = false;            // cancel venue orders we have no record of (else: fail closed)
-  std::int64_t balance_tolerance = 0;    // base units; used when an expected balance is given
-};
 
 enum class ReconcileFinding : std::uint8_t {
   kMissingFill = 0,      // the venue matched more than we counted: fill added
@@ -28,8 +25,10 @@ enum class ReconcileFinding : std::uint8_t {
   kStrayCancelled = 5,   // a venue order we do not know: cancel requested
   kStrayUnexplained = 6, // a venue order we do not know, not cancelling: fail closed
   kOverCounted = 7,      // we counted more fills than the venue knows: fail closed
-  kBalanceMismatch = 8,  // collateral differs beyond tolerance: fail closed
+  kBalanceMismatch = 8,  // pUSD or shares missing beyond fees + tolerance (BalanceBook): fail closed
   kClosedButOpen = 9,    // we hold it closed, the venue still rests it: fail closed
+  kBalanceExtra = 10,    // more than expected (a deposit, a redemption): counted, adopted, still trading
+  kCollateralShort = 11, // pUSD below the notional of our open BUY orders: new BUYs refused
 };
 
 class ReconcileSink {
@@ -59,7 +58,6 @@ class Reconciler {
   bool add_open(const OrderDigest& id, Qty original_size, Qty size_matched) noexcept;
   // One of our fills from GET /data/trades (FAILED trades are skipped by the caller or counted as zero).
   bool add_fill(const OurFill& f, TradeStatus status) noexcept;
-  void set_balance(std::int64_t venue_balance, std::int64_t expected_balance) noexcept;
 
   // Applies what it can to `table` and reports every finding.
   ReconcileReport finish(OrderTable& table, std::int64_t now_ns, ReconcileSink& sink) noexcept;
@@ -84,9 +82,6 @@ class Reconciler {
   std::array<FillSum, kMaxFilledOrders> fills_{};
   std::size_t fills_n_ = 0;
   bool overflow_ = false;
-  bool balance_given_ = false;
-  std::int64_t venue_balance_ = 0;
-  std::int64_t expected_balance_ = 0;
 };
 
 }  // namespace polybot::oms

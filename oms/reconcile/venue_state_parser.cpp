@@ -159,28 +159,4 @@ RestParseStatus VenueStateParser::parse_trades(std::string_view body, UserEventS
   return RestParseStatus::kOk;
 }
 
-RestParseStatus VenueStateParser::parse_balance(std::string_view body, std::int64_t* balance) noexcept {
-  load(body);
-  od::document doc;
-  if (parser_.iterate(copy_.data(), len_, copy_.size()).get(doc)) return RestParseStatus::kMalformed;
-  od::object root;
-  if (doc.get_object().get(root)) return RestParseStatus::kMalformed;
-  for (auto field : root) {
-    std::string_view key, txt;
-    od::value v;
-    if (field.unescaped_key().get(key) || field.value().get(v)) return RestParseStatus::kMalformed;
-    if (key == "balance") {
-      if (!str_of(v, &txt) || txt.empty()) return RestParseStatus::kMalformed;
-      std::int64_t b = 0;
-      for (char c : txt) {
-        if (c < '0' || c > '9') return RestParseStatus::kMalformed;
-        b = b * 10 + (c - '0');
-      }
-      *balance = b;
-      return RestParseStatus::kOk;
-    }
-  }
-  return RestParseStatus::kMalformed;
-}
-
 }  // namespace polybot::oms

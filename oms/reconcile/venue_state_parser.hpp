@@ -1,6 +1,6 @@
 // Pure parsers of the REST answers reconciliation reads (protocol notes §6.2, §6.3, §6.5):
 // GET /data/orders pages -> VenueOpenOrder, GET /data/trades pages -> UserTradeEvent (same shape as the user
-// channel's trade event), GET /balance-allowance -> balance. One simdjson parser for life; the gateway thread.
+// channel's trade event). GET /balance-allowance answers: BalanceParser. One simdjson parser for life; the oms thread.
 // Allocates only when a body is larger than any seen before (padding copy).
 #pragma once
 
@@ -38,8 +38,6 @@ class VenueStateParser {
   RestParseStatus parse_orders(std::string_view body, VenueOpenOrderSink& sink, std::string_view* next_cursor) noexcept;
   // Trades page: each element goes to sink.on_trade (the same decoder as the user channel).
   RestParseStatus parse_trades(std::string_view body, UserEventSink& sink, std::string_view* next_cursor) noexcept;
-  // {"balance":"1000000000", ...}: base units.
-  RestParseStatus parse_balance(std::string_view body, std::int64_t* balance_base_units) noexcept;
 
  private:
   bool load(std::string_view body) noexcept;

@@ -38,6 +38,7 @@ const char* request_name(std::uint8_t k) {
     case RequestKind::kDataOrders: return "GET /data/orders";
     case RequestKind::kDataTrades: return "GET /data/trades";
     case RequestKind::kCancelMany: return "DELETE /orders";
+    case RequestKind::kBalance: return "GET /balance-allowance";
     default: return "request";
   }
 }
@@ -156,6 +157,9 @@ class Driver final : public Emitter, public OrderVenue, public SignPort {
   }
   SendStatus query_trades(std::int64_t after_s, std::string_view cursor) noexcept override {
     return call(RequestKind::kDataTrades, 0, false, cursor, after_s);
+  }
+  SendStatus query_balance(std::string_view token_id) noexcept override {
+    return call(RequestKind::kBalance, 0, false, token_id, 0);
   }
   void poll(std::int64_t) noexcept override {}
   [[nodiscard]] bool heartbeat_healthy(std::int64_t) const noexcept override {

@@ -177,6 +177,7 @@ struct ClobVenue::Impl {
   bool hb_active = false;
   std::int64_t hb_last_ns = 0;
   std::int64_t collateral = 0;
+  std::map<std::string, std::int64_t, std::less<>> share_balances;  // CONDITIONAL balances by token id, base units
   simdjson::dom::parser parser;
 
   static const char* side_text(Side s) { return s == Side::kBuy ? "BUY" : "SELL"; }
@@ -261,6 +262,7 @@ struct ClobVenue::Impl {
     o.matched += q;
     const Usdc cost = notional(px, q);
     collateral += o.side == Side::kBuy ? -cost.raw : cost.raw;
+    share_balances[o.token] += o.side == Side::kBuy ? q.raw : -q.raw;
     if (o.matched >= o.original) o.status = "MATCHED";
     if (emit_update) order_frame(o, "UPDATE", now_ns);
   }
@@ -484,6 +486,7 @@ void ClobVenue::Impl::post_order_leg(simdjson::dom::element root, std::string& o
       cost += notional(leg.price, leg.qty);
       vo.matched += leg.qty;
       collateral += buy ? -notional(leg.price, leg.qty).raw : notional(leg.price, leg.qty).raw;
+      share_balances[book.m.token_id] += buy ? leg.qty.raw : -leg.qty.raw;
       if (leg.ours) {
         auto mo = orders.find(leg.order_id);
         if (mo != orders.end()) apply_fill_to_ours(mo->second, leg.qty, leg.price, now_ns, true);
@@ -733,7 +736,23 @@ void ClobVenue::handle(const net::ServerRequest& req, net::ServerResponse& resp,
     return finish();
   }
   if (m == "GET" && p == "/balance-allowance") {
-    resp.body = "{\"balance\":\"" + std::to_string(d.collateral) +
+    // asset_type=COLLATERAL (pUSD) or CONDITIONAL&token_id=... (shares), as the CLOB reads it (§6.5).
+    const std::string_view asset = net::query_param(req.query, "asset_type");
+    const std::string_view token = net::query_param(req.query, "token_id");
+    std::int64_t balance = 0;
+    if (asset == "COLLATERAL") {
+      balance = d.collateral;
+    } else if (asset == "CONDITIONAL" && !token.empty()) {
+      const auto it = d.share_balances.find(token);
+      balance = it == d.share_balances.end() ? 0 : it->second;
+    } else {
+      resp.status = 400;
+      resp.body = error_json(asset == "CONDITIONAL" ? "token_id is required for CONDITIONAL"
+                                                    : "invalid asset_type");
+      return finish();
+    }
+    ++d.stats.balance_reads;
+    resp.body = "{\"balance\":\"" + std::to_string(balance) +
                 "\",\"allowances\":{\"0xE111180000d2663C0091e4f400237545B87B996B\":\"115792089237316195423570985008687907853269984665640564039457584007913129639935\"}}";
     return finish();
   }
@@ -888,6 +907,28 @@ std::size_t ClobVenue::order_count() const {
 std::int64_t ClobVenue::collateral() const {
   std::lock_guard lock(impl_->mu);
   return impl_->collateral;
+}
+std::int64_t ClobVenue::shares(std::string_view token_id) const {
+  std::lock_guard lock(impl_->mu);
+  const auto it = impl_->share_balances.find(token_id);
+  return it == impl_->share_balances.end() ? 0 : it->second;
+}
+void ClobVenue::adjust_collateral(std::int64_t delta) {
+  std::lock_guard lock(impl_->mu);
+  impl_->collateral += delta;
+}
+void ClobVenue::adjust_shares(std::string_view token_id, std::int64_t delta) {
+  std::lock_guard lock(impl_->mu);
+  impl_->share_balances[std::string(token_id)] += delta;
+}
+Usdc ClobVenue::redeem(std::string_view token_id, Price payout) {
+  std::lock_guard lock(impl_->mu);
+  auto it = impl_->share_balances.find(token_id);
+  if (it == impl_->share_balances.end() || it->second <= 0) return Usdc{};
+  const Usdc paid = notional(payout, Qty::from_raw(it->second));
+  impl_->collateral += paid.raw;
+  it->second = 0;
+  return paid;
 }
 bool ClobVenue::heartbeat_active() const {
   std::lock_guard lock(impl_->mu);

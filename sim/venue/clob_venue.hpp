@@ -3,7 +3,8 @@
 // venue verifies (L2 HMAC over the exact body bytes; the order's EIP-712 signature recovered and compared with
 // its signer/maker per signature type; the signer being the API key's address; tick, size, balance), matches our
 // orders with price-time priority against a book it holds, produces user-channel `order`/`trade` frames, and
-// cancels every open order when heartbeats lapse. Fault injection (429s, lost or never-sent responses) on request.
+// cancels every open order when heartbeats lapse. Fault injection (429s, lost or never-sent responses, balances
+// moved behind the engine's back) on request. GET /balance-allowance answers COLLATERAL and CONDITIONAL balances.
 // Thread-safe (one mutex): request handlers run on the server thread, tests drive flows from theirs. Allocates.
 #pragma once
 
@@ -81,6 +82,7 @@ struct VenueStats {
   std::uint64_t faults_applied = 0;
   std::uint64_t trades = 0;
   std::uint64_t pages_served = 0;      // GET /data/orders + /data/trades answers
+  std::uint64_t balance_reads = 0;     // GET /balance-allowance answers (COLLATERAL or CONDITIONAL)
 };
 
 class ClobVenue {
@@ -113,6 +115,16 @@ class ClobVenue {
   [[nodiscard]] std::vector<std::string> order_ids(std::string_view prefix = {}) const;
   [[nodiscard]] std::size_t order_count() const;  // every order it accepted, whatever its status
   [[nodiscard]] std::int64_t collateral() const;
+  // The account's CONDITIONAL balance of a token (base units): + our BUY fills, - our SELL fills, 0 after redeem.
+  // The simulator does not refuse a SELL beyond the shares held (the real venue does), so it can go negative.
+  [[nodiscard]] std::int64_t shares(std::string_view token_id) const;
+
+  // Balance fault injection and settlement (tests): money or shares moved behind the engine's back (a drain, a
+  // deposit, a transfer), and a resolved market's shares redeemed at `payout` per share (1 for the winner, 0 for
+  // the loser) into pUSD. Returns what was paid.
+  void adjust_collateral(std::int64_t delta);
+  void adjust_shares(std::string_view token_id, std::int64_t delta);
+  Usdc redeem(std::string_view token_id, Price payout);
   [[nodiscard]] bool heartbeat_active() const;
 
   struct Impl;

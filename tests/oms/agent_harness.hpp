@@ -76,6 +76,7 @@ struct AgentHarnessOptions {
   std::int64_t heartbeat_interval_ms = 100;
   std::int64_t heartbeat_grace_ms = 2'000;
   std::int64_t reconcile_retry_ms = 200;
+  ReconcileConfig reconcile{};  // balance checks: collateral by default, as in production
 };
 
 class AgentHarness {
@@ -92,6 +93,7 @@ class AgentHarness {
     c.gateway.heartbeat_interval_ms = o.heartbeat_interval_ms;
     c.gateway.heartbeat_grace_ms = o.heartbeat_grace_ms;
     c.oms.reconcile_retry_ms = o.reconcile_retry_ms;
+    c.oms.reconcile = o.reconcile;
     c.signing.idle_spins = 200;  // a shared 2-core machine: park the helper early
     OmsMarket m;
     m.instrument = kAgToken;
@@ -141,6 +143,7 @@ class AgentHarness {
   // Only once stopped: the run re-played from its in-memory journal.
   [[nodiscard]] OmsReplayReport replay() const { return replay_oms(cfg_, journal_.records, compare_ignoring_latency); }
   [[nodiscard]] const std::vector<OmsRecord>& journal() const { return journal_.records; }
+  [[nodiscard]] const ClobOmsConfig& config() const { return cfg_; }
 
   [[nodiscard]] const std::string& error() const { return error_; }
   [[nodiscard]] bool ok() const { return oms_ != nullptr; }
@@ -195,6 +198,18 @@ class AgentHarness {
     while (out_cons_.try_pop(e)) {
       if (e.is<ExecReport>()) reports_.push_back(e.as<ExecReport>());
     }
+  }
+  // Reconciliation summaries so far (kReconciled reports that are not balance findings: venue_reason < 100).
+  [[nodiscard]] std::size_t summaries() const {
+    std::size_t n = 0;
+    for (const auto& r : reports_) n += (r.kind == ExecKind::kReconciled && r.venue_reason < 100) ? 1 : 0;
+    return n;
+  }
+  // The last balance finding of this kind (an OmsReason >= 113), or null.
+  [[nodiscard]] const ExecReport* finding(std::uint16_t reason) const {
+    for (auto it = reports_.rbegin(); it != reports_.rend(); ++it)
+      if (it->kind == ExecKind::kReconciled && it->venue_reason == reason) return &*it;
+    return nullptr;
   }
   // Ready: the start-up reconciliation reported, the venue sees our heartbeats and (if on) our user channel.
   bool ready(bool user_channel = true, int timeout_ms = 5'000) {

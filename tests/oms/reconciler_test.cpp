@@ -95,18 +95,6 @@ TEST(Reconciler, FillsWeCountedButTheVenueDoesNotKnowAreUnexplained) {
   EXPECT_EQ(f.what[0], ReconcileFinding::kOverCounted);
 }
 
-TEST(Reconciler, BalanceOutsideToleranceIsUnexplained) {
-  OrderTable t(4);
-  Reconciler r(ReconcileConfig{.balance_tolerance = 10});
-  r.begin();
-  r.set_balance(1'000'000, 1'000'005);
-  Findings f;
-  EXPECT_TRUE(r.finish(t, 1, f).clean());
-  r.begin();
-  r.set_balance(1'000'000, 1'000'050);
-  EXPECT_FALSE(r.finish(t, 1, f).clean());
-}
-
 struct OpenCollect final : VenueOpenOrderSink {
   std::vector<VenueOpenOrder> v;
   void on_open_order(const VenueOpenOrder& o) noexcept override { v.push_back(o); }
@@ -121,7 +109,7 @@ struct TradeCollect final : UserEventSink {
   }
 };
 
-TEST(VenueStateParser, ParsesTheDocumentedOpenOrdersTradesAndBalanceShapes) {
+TEST(VenueStateParser, ParsesTheDocumentedOpenOrdersAndTradesShapes) {
   VenueStateParser p;
   OpenCollect oc;
   std::string_view cursor;
@@ -148,11 +136,6 @@ TEST(VenueStateParser, ParsesTheDocumentedOpenOrdersTradesAndBalanceShapes) {
   EXPECT_EQ(tc.ids[0], "28c4d2eb-bbea-40e7-a9f0-b2fdb56b2c2e");
   ASSERT_EQ(tc.fills.size(), 1u);
   EXPECT_EQ(tc.fills[0].qty, Qty::from_raw(10'000'000));
-
-  std::int64_t bal = 0;
-  ASSERT_EQ(p.parse_balance(R"({"balance":"1000000000","allowances":{"0xE111":"1"}})", &bal), RestParseStatus::kOk);
-  EXPECT_EQ(bal, 1'000'000'000);
-  EXPECT_EQ(p.parse_balance(R"({"error":"x"})", &bal), RestParseStatus::kMalformed);
 }
 
 }  // namespace

@@ -22,11 +22,12 @@ constexpr const char* kToken = "1234";
 constexpr InstrumentId kTok{1};
 
 struct Req {
-  std::string method, path, body, ts, sig, addr;
+  std::string method, path, body, ts, sig, addr, query;
   net::ServerRequest view() const {
     net::ServerRequest r;
     r.method = method;
     r.path = path;
+    r.query = query;
     r.target = path;
     r.body = body;
     r.headers = {{"POLY_ADDRESS", addr}, {"POLY_SIGNATURE", sig}, {"POLY_TIMESTAMP", ts},
@@ -56,7 +57,7 @@ class VenueTest : public ::testing::Test {
   }
 
   Req l2(std::string method, std::string path, std::string body) {
-    Req r{std::move(method), std::move(path), std::move(body), {}, {}, {}};
+    Req r{std::move(method), std::move(path), std::move(body), {}, {}, {}, {}};
     const std::uint64_t ts = static_cast<std::uint64_t>(clock_.now_ns() / 1'000'000'000);
     r.ts = std::to_string(ts);
     r.sig = std::string(oms::l2_signature(creds_->hmac(), ts, r.method, r.path, r.body).view());
@@ -182,6 +183,56 @@ TEST_F(VenueTest, HeartbeatLapseCancelsEveryOpenOrder) {
   EXPECT_EQ(venue_->open_order_count(), 0u);
   EXPECT_EQ(venue_->stats().heartbeat_lapses, 1u);
   EXPECT_FALSE(venue_->heartbeat_active());
+}
+
+TEST_F(VenueTest, BalanceAllowanceAnswersCollateralAndConditionalSharesMovedByFillsAndRedemption) {
+  const auto balance = [&](std::string query) {
+    Req r = l2("GET", "/balance-allowance", "");
+    r.query = std::move(query);
+    return call(r);
+  };
+  auto c = balance("asset_type=COLLATERAL&signature_type=0");
+  ASSERT_EQ(c.status, 200) << c.body;
+  EXPECT_NE(c.body.find("\"balance\":\"100000000\""), std::string::npos) << c.body;
+  EXPECT_NE(c.body.find("\"allowances\":{"), std::string::npos);
+  auto s0 = balance(std::string("asset_type=CONDITIONAL&token_id=") + kToken + "&signature_type=0");
+  ASSERT_EQ(s0.status, 200);
+  EXPECT_NE(s0.body.find("\"balance\":\"0\""), std::string::npos) << s0.body;
+
+  // Our BUY 10 @ 0.50 rests; another participant sells 4 into it: +4 shares, -2 pUSD.
+  ASSERT_EQ(call(l2("POST", "/order", signed_body(Side::kBuy, 500'000, 10'000'000))).status, 200);
+  EXPECT_EQ(venue_->take(kToken, Side::kSell, Price::from_raw(500'000), Qty::from_raw(4'000'000), clock_.now_ns()),
+            Qty::from_raw(4'000'000));
+  EXPECT_EQ(venue_->shares(kToken), 4'000'000);
+  EXPECT_EQ(venue_->collateral(), 98'000'000);
+  auto s1 = balance(std::string("asset_type=CONDITIONAL&token_id=") + kToken + "&signature_type=0");
+  EXPECT_NE(s1.body.find("\"balance\":\"4000000\""), std::string::npos) << s1.body;
+  // Our SELL 5 as taker against resting liquidity at 0.60: -5 shares, +3 pUSD.
+  venue_->add_liquidity(kToken, Side::kBuy, Price::from_raw(600'000), Qty::from_raw(5'000'000));
+  ASSERT_EQ(call(l2("POST", "/order", signed_body(Side::kSell, 600'000, 5'000'000))).status, 200);
+  EXPECT_EQ(venue_->shares(kToken), -1'000'000);  // the simulator does not refuse selling beyond holdings
+  EXPECT_EQ(venue_->collateral(), 101'000'000);
+  venue_->adjust_shares(kToken, 3'000'000);
+  // Settlement: the winning side's shares pay 1 each.
+  EXPECT_EQ(venue_->redeem(kToken, Price::from_raw(1'000'000)), Usdc::from_raw(2'000'000));
+  EXPECT_EQ(venue_->shares(kToken), 0);
+  EXPECT_EQ(venue_->collateral(), 103'000'000);
+  // Fault injection: money moved behind the engine's back.
+  venue_->adjust_collateral(-3'000'000);
+  auto c2 = balance("asset_type=COLLATERAL&signature_type=0");
+  EXPECT_NE(c2.body.find("\"balance\":\"100000000\""), std::string::npos) << c2.body;
+  EXPECT_EQ(venue_->stats().balance_reads, 4u);
+}
+
+TEST_F(VenueTest, BalanceAllowanceRefusesAMissingOrUnknownAssetTypeLikeTheVenue) {
+  for (const char* q : {"signature_type=0", "asset_type=USDC&signature_type=0", "asset_type=CONDITIONAL&signature_type=0"}) {
+    Req r = l2("GET", "/balance-allowance", "");
+    r.query = q;
+    const auto resp = call(r);
+    EXPECT_EQ(resp.status, 400) << q;
+    EXPECT_NE(resp.body.find("error"), std::string::npos) << resp.body;
+  }
+  EXPECT_EQ(venue_->stats().balance_reads, 0u);
 }
 
 }  // namespace
