@@ -68,6 +68,11 @@ Result<std::string, std::string> with_endpoints(const std::string& config_path, 
     bn->insert_or_assign("ws_base", v["binance_ws_base"]);
     bn->insert_or_assign("rest_base", v["binance_rest_base"]);
   }
+  if (toml::table* cg = (*feed)["coingecko"].as_table()) {
+    auto x = need("coingecko_base");
+    if (!x) return Err{x.error()};
+    cg->insert_or_assign("base_url", *x);
+  }
   if (toml::table* oms = cfg["oms"].as_table()) {
     oms->insert_or_assign("rest_url", v["clob_rest_url"]);
     oms->insert_or_assign("ws_url", v["user_ws_url"]);

@@ -51,6 +51,7 @@ struct SimArgs {
   std::string data = "tests/data/polymarket";
   std::string klines = "sim/data/klines/BTCUSDT_1m_2025-01_ohlcv.csv";
   double kline_push_s = 1.0;
+  std::int32_t coingecko_offset_bps = 0;
   std::uint32_t activity_ms = 1000;
   double duration_s = 0;
   std::string liquidity_price = "book";
@@ -223,6 +224,7 @@ int run_sim(const SimArgs& a) {
   bc.tls.private_key_pem = pki->server.key_pem;
   bc.rows = std::move(*rows);
   bc.push_ms = static_cast<std::uint32_t>(a.kline_push_s * 1000);
+  bc.coingecko_offset_bps = a.coingecko_offset_bps;
   auto binance = sim::BinanceSim::create(std::move(bc));
   if (!binance) {
     std::fprintf(stderr, "polybot sim: %s\n", binance.error().c_str());
@@ -252,6 +254,7 @@ int run_sim(const SimArgs& a) {
       << "user_ws_url = \"wss://127.0.0.1:" << *clob_port << "/ws/user\"\n"
       << "binance_ws_base = \"" << (*binance)->ws_base() << "\"\n"
       << "binance_rest_base = \"" << (*binance)->rest_base() << "\"\n"
+      << "coingecko_base = \"" << (*binance)->rest_base() << "\"\n"
       << "windows_5m = " << kWindows5m << "\nwindows_15m = " << kWindows15m << "\n"
       << "first_5m_start = " << c5 << "\nfirst_15m_start = " << c15 << "\n";
   }
@@ -294,6 +297,9 @@ void add_sim_command(CLI::App& root, CliContext& ctx) {
   cmd->add_option("--activity-ms", args->activity_ms,
                   "period of the last_trade_price frames sent for subscribed tokens (0 = none; default 1000)");
   cmd->add_option("--kline-push", args->kline_push_s, "seconds between Binance stream updates (default 1)");
+  cmd->add_option("--coingecko-offset-bps", args->coingecko_offset_bps,
+                  "fault injection: the CoinGecko price this many bps off Binance's (default 0)")
+      ->check(CLI::Range(-5000, 5000));
   cmd->add_option("--liquidity-price", args->liquidity_price,
                   "\"book\" (default): other participants rest each window's captured book; or one resting sell "
                   "price on every token");

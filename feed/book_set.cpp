@@ -31,6 +31,10 @@ book::DepthBook& BookSet::prepare_depth(InstrumentId id) {
   return *depths_[i];
 }
 
+void BookSet::prepare_ticker(InstrumentId id) {
+  if (tickers_.size() <= id.value) tickers_.resize(id.value + 1);
+}
+
 book::Book* BookSet::book(InstrumentId id) noexcept {
   return id.value < books_.size() ? books_[id.value].get() : nullptr;
 }

@@ -40,6 +40,8 @@ class BookSet final : public MarketSink {
   // Off the hot path: make sure instrument id has a book (Polymarket token or Binance symbol).
   book::Book& prepare_book(InstrumentId id);
   book::DepthBook& prepare_depth(InstrumentId id);
+  // Off the hot path: keep the last bookTicker of a Binance symbol without a depth book (last_ticker()).
+  void prepare_ticker(InstrumentId id);
   // Off the hot path (roll-over): frees the book of a token no longer followed; later updates for it are counted
   // as unprepared and dropped.
   void release_book(InstrumentId id) noexcept;

@@ -17,6 +17,7 @@ enum class FeedChannel : std::uint8_t {
   kBinanceRest = 3,
   kRefPrice = 4,
   kGamma = 5,
+  kCoinGecko = 6,
 };
 
 class RawFrameSink {

@@ -68,7 +68,8 @@ class FairValueModel {
       on_live(k.close_time_ms * 1'000'000, k.close.to_double());
     } else if (msg.is<RefPrice>()) {
       const RefPrice& r = msg.as<RefPrice>();
-      if (r.value.raw > 0) on_ref(r.feed_ts_ms, r.value.to_double());
+      // Only the settlement source sets the strike and the TWAP; CoinGecko prints are a sanity check.
+      if (r.venue == Venue::kChainlink && r.value.raw > 0) on_ref(r.feed_ts_ms, r.value.to_double());
     }
     if (msg.is<BtcTick>()) have_tick_ = true;
   }

@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <cstdio>
+#include <cstdlib>
 
 #include "journal/journal_recorder.hpp"
 #include "signal/param_reader.hpp"
@@ -75,7 +76,7 @@ struct Reader {
 Result<LiveFeedConfig, std::string> parse_live_feed_config(const toml::table& table, const std::string& prefix) {
   LiveFeedConfig c;
   Reader r{prefix, {}};
-  if (!r.known(table, "", {"ca_file", "duration_s", "polymarket", "binance", "rtds", "depth_levels"}) ||
+  if (!r.known(table, "", {"ca_file", "duration_s", "polymarket", "binance", "rtds", "coingecko", "depth_levels"}) ||
       !r.string(table, "", "ca_file", c.ca_file)) {
     return Err{r.error};
   }
@@ -176,6 +177,46 @@ Result<LiveFeedConfig, std::string> parse_live_feed_config(const toml::table& ta
     r.fail("rtds", signal::show_toml_value(*table.get("rtds")), "expected a table");
     return Err{r.error};
   }
+  if (const toml::table* cg = table["coingecko"].as_table()) {
+    const std::string p = "coingecko.";
+    c.coingecko = true;
+    std::string plan = "none";
+    if (!r.known(*cg, p, {"base_url", "coin", "currency", "interval_s", "max_deviation_bps", "max_age_s",
+                          "max_ticker_age_s", "plan"}) ||
+        !r.string(*cg, p, "base_url", c.cg.base_url) || !r.string(*cg, p, "coin", c.cg.coin) ||
+        !r.string(*cg, p, "currency", c.cg.currency) || !r.string(*cg, p, "plan", plan) ||
+        !r.count(*cg, p, "interval_s", 10, 86'400, c.cg.interval_s) ||
+        !r.count(*cg, p, "max_deviation_bps", 1, 10'000, c.cg.max_deviation_bps) ||
+        !r.count(*cg, p, "max_age_s", 30, 86'400, c.cg.max_age_s) ||
+        !r.count(*cg, p, "max_ticker_age_s", 1, 3'600, c.cg.max_ticker_age_s)) {
+      return Err{r.error};
+    }
+    for (const std::string* id : {&c.cg.coin, &c.cg.currency}) {
+      bool ok = !id->empty();
+      for (const char ch : *id) ok = ok && ((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '-');
+      if (!ok) {
+        r.fail(p + (id == &c.cg.coin ? "coin" : "currency"), "\"" + *id + "\"",
+               "expected a lower-case CoinGecko id (bitcoin, usd)");
+        return Err{r.error};
+      }
+    }
+    if (plan == "demo" || plan == "pro") {
+      // The key is a credential: from the environment only, never from a config file that gets shared.
+      const char* key = std::getenv("POLYBOT_COINGECKO_API_KEY");
+      if (key == nullptr || *key == '\0') {
+        r.fail(p + "plan", "\"" + plan + "\"", "needs the API key in POLYBOT_COINGECKO_API_KEY");
+        return Err{r.error};
+      }
+      c.cg.api_key = key;
+      c.cg.api_key_header = plan == "demo" ? "x-cg-demo-api-key" : "x-cg-pro-api-key";
+    } else if (plan != "none") {
+      r.fail(p + "plan", "\"" + plan + "\"", "expected \"none\", \"demo\" or \"pro\"");
+      return Err{r.error};
+    }
+  } else if (table.get("coingecko") != nullptr) {
+    r.fail("coingecko", signal::show_toml_value(*table.get("coingecko")), "expected a table");
+    return Err{r.error};
+  }
   if (!c.polymarket && !c.binance && !c.rtds) {
     return Err{prefix + ": no feed configured: add [" + prefix + ".polymarket], [" + prefix + ".binance] or [" +
                prefix + ".rtds]"};
@@ -198,6 +239,7 @@ class LiveFeed::Driver final : public Agent {
     if (f_.pm_session_) f_.pm_session_->start();
     if (f_.bn_session_) f_.bn_session_->start();
     if (f_.rt_session_) f_.rt_session_->start();
+    if (f_.cg_check_) f_.cg_check_->start();
     f_.feed_agent_->on_start();
     if (f_.roller_) f_.roller_->on_start();
   }
@@ -205,6 +247,7 @@ class LiveFeed::Driver final : public Agent {
     int work = f_.feed_agent_->do_work();
     if (f_.roller_) work += f_.roller_->do_work();
     if (f_.bn_session_) work += f_.bn_session_->poll_resync();
+    if (f_.cg_check_) work += f_.cg_check_->poll();
     return work;
   }
   [[nodiscard]] bool done() const noexcept override { return stop_.load(std::memory_order_acquire); }
@@ -281,6 +324,20 @@ Result<std::unique_ptr<LiveFeed>, std::string> LiveFeed::create(const LiveFeedCo
     if (!s) return Err{"rtds.url \"" + c.url + "\" is not usable"};
     f->rt_session_ = std::move(*s);
   }
+  if (cfg.coingecko) {
+    feed::CoinGeckoConfig c = cfg.cg;
+    c.clock = &clock;
+    // Compared with the first Binance symbol's bookTicker (btcusdt), when Binance is configured.
+    InstrumentId symbol{};
+    if (cfg.binance && !cfg.bn.symbols.empty()) {
+      std::string upper = cfg.bn.symbols.front();
+      for (char& ch : upper) ch = static_cast<char>(ch >= 'a' && ch <= 'z' ? ch - 'a' + 'A' : ch);
+      symbol = f->symbols_.add(upper);
+    }
+    auto s = feed::CoinGeckoCheck::create(f->loop_, f->tls_.get(), c, f->books_, symbol, f->books_, raw);
+    if (!s) return Err{"coingecko.base_url \"" + c.base_url + "\" is not usable"};
+    f->cg_check_ = std::move(*s);
+  }
   f->driver_ = std::make_unique<Driver>(*f);
   return f;
 }
@@ -298,6 +355,7 @@ void LiveFeed::shutdown() noexcept {
   if (pm_session_) pm_session_->stop();
   if (bn_session_) bn_session_->stop();
   if (rt_session_) rt_session_->stop();
+  if (cg_check_) cg_check_->stop();
   loop_.run_for_ms(20);
 }
 
@@ -306,6 +364,7 @@ std::uint64_t LiveFeed::parse_errors() const noexcept {
   if (pm_session_) n += pm_session_->counters().parse_errors;
   if (bn_session_) n += bn_session_->counters().parse_errors;
   if (rt_session_) n += rt_session_->parse_errors();
+  if (cg_check_) n += cg_check_->counters().parse_errors;
   return n;
 }
 

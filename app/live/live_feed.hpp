@@ -24,6 +24,7 @@
 #include "core/stage.hpp"
 #include "feed/binance_session.hpp"
 #include "feed/book_set.hpp"
+#include "feed/coingecko/coingecko_check.hpp"
 #include "feed/feed_agent.hpp"
 #include "feed/instrument_table.hpp"
 #include "feed/market_roller.hpp"
@@ -51,6 +52,8 @@ struct LiveFeedConfig {
   feed::BinanceSessionConfig bn;
   bool rtds = false;
   feed::RefPriceSessionConfig rt;
+  bool coingecko = false;                 // the slow sanity check of the BTC price against Binance
+  feed::CoinGeckoConfig cg;
   feed::FeedAgentConfig agent;
   std::uint32_t token_capacity = 4096;    // instrument ids for tokens (live at once: a few dozen)
   // A retired window's token ids are handed out again after this long (no stage can still hold orders or state
@@ -98,6 +101,7 @@ class LiveFeed {
   [[nodiscard]] const feed::PolymarketMarketSession* polymarket() const noexcept { return pm_session_.get(); }
   [[nodiscard]] const feed::BinanceSession* binance() const noexcept { return bn_session_.get(); }
   [[nodiscard]] const feed::RefPriceSession* rtds() const noexcept { return rt_session_.get(); }
+  [[nodiscard]] const feed::CoinGeckoCheck* coingecko() const noexcept { return cg_check_.get(); }
   [[nodiscard]] std::uint64_t parse_errors() const noexcept;
 
  private:
@@ -118,6 +122,7 @@ class LiveFeed {
   std::unique_ptr<feed::MarketRoller> roller_;
   std::unique_ptr<feed::BinanceSession> bn_session_;
   std::unique_ptr<feed::RefPriceSession> rt_session_;
+  std::unique_ptr<feed::CoinGeckoCheck> cg_check_;
   std::unique_ptr<Driver> driver_;
   bool shut_ = false;
 };

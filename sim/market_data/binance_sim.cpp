@@ -4,6 +4,8 @@
 #include <chrono>
 #include <cstdio>
 
+#include "core/int128.hpp"
+
 namespace polybot::sim {
 
 namespace {
@@ -63,6 +65,34 @@ BinanceSim::BinanceSim(BinanceSimConfig config) : config_(std::move(config)) {
     ++rest_klines_;
     resp.body = klines_body(limit, wall_ms());
   });
+  server_->route("GET", "/api/v3/simple/price", [this](const net::ServerRequest& req, net::ServerResponse& resp) {
+    ++coingecko_requests_;
+    const std::string_view ids = net::query_param(req.query, "ids");
+    const std::string_view vs = net::query_param(req.query, "vs_currencies");
+    if (ids.empty() || vs.empty()) {
+      resp.status = 400;
+      resp.body = R"({"error":"Missing parameter ids or vs_currencies"})";
+      return;
+    }
+    resp.body = simple_price_body(ids, vs, wall_ms());
+  });
+}
+
+std::string BinanceSim::simple_price_body(std::string_view ids, std::string_view currencies,
+                                          std::int64_t now_ms) const {
+  // CoinGecko answers {} for ids (and currencies) it does not know.
+  if (ids != "bitcoin" || currencies != "usd") return "{}";
+  const std::int64_t minute = now_ms / 60'000 * 60'000;
+  const Bar b = bar_at(minute, now_ms);
+  // Its cache: the price as of the minute's start would do, but the forming close is what Binance shows now;
+  // cents, as CoinGecko prints USD prices.
+  const i128 shifted = static_cast<i128>(b.close.raw) * (10'000 + config_.coingecko_offset_bps) / 10'000;
+  const std::int64_t cents = static_cast<std::int64_t>(shifted / 1'000'000);
+  char buf[128];
+  std::snprintf(buf, sizeof buf, R"({"bitcoin":{"usd":%lld.%02lld,"last_updated_at":%lld}})",
+                static_cast<long long>(cents / 100), static_cast<long long>(cents % 100),
+                static_cast<long long>(minute / 1000));
+  return buf;
 }
 
 BinanceSim::~BinanceSim() { stop(); }
@@ -88,7 +118,8 @@ std::string BinanceSim::ws_base() const { return "wss://127.0.0.1:" + std::to_st
 std::string BinanceSim::rest_base() const { return "https://127.0.0.1:" + std::to_string(server_->port()); }
 
 BinanceSimCounters BinanceSim::counters() const {
-  return BinanceSimCounters{frames_sent_.load(), klines_closed_.load(), rest_klines_.load(), sessions_.load()};
+  return BinanceSimCounters{frames_sent_.load(), klines_closed_.load(), rest_klines_.load(), sessions_.load(),
+                            coingecko_requests_.load()};
 }
 
 const feed::KlineRow& BinanceSim::row_of(std::int64_t minute_ms) const {

@@ -4,6 +4,8 @@
 // /stream?streams=<sym>@kline_1m/<sym>@bookTicker/<sym>@aggTrade (a kline update every push period while the
 // minute forms, the closed kline at its end; a top of book and a trade around the forming close) and REST
 // /api/v3/klines (closed history plus the forming minute) and /api/v3/ping. Only the configured symbol streams.
+// It also answers CoinGecko's /api/v3/simple/price for "bitcoin" in "usd" (the forming close, to the cent, as of
+// the current minute), so the engine's sanity check runs against the simulator too.
 // Own threads (the server's and a pusher); every method is thread-safe. Simulator code: allocates freely.
 #pragma once
 
@@ -28,6 +30,7 @@ struct BinanceSimConfig {
   std::vector<feed::KlineRow> rows;       // played in order, wrapping around (at least 2)
   std::uint32_t history_minutes = 200;    // rows that lie before start-up (REST back-fill)
   std::uint32_t push_ms = 1000;           // stream period while a minute forms
+  std::int32_t coingecko_offset_bps = 0;  // fault injection: CoinGecko's price this far from the forming close
 };
 
 struct BinanceSimCounters {
@@ -35,6 +38,7 @@ struct BinanceSimCounters {
   std::uint64_t klines_closed = 0;
   std::uint64_t rest_klines = 0;
   std::uint64_t sessions = 0;
+  std::uint64_t coingecko_requests = 0;
 };
 
 class BinanceSim {
@@ -69,6 +73,7 @@ class BinanceSim {
   [[nodiscard]] const feed::KlineRow& row_of(std::int64_t minute_ms) const;
   std::string kline_frame(const std::string& stream, const Bar& b, std::int64_t event_ms) const;
   std::string klines_body(std::uint32_t limit, std::int64_t now_ms) const;
+  std::string simple_price_body(std::string_view ids, std::string_view currencies, std::int64_t now_ms) const;
 
   BinanceSimConfig config_;
   std::string lower_;           // "btcusdt"
@@ -81,7 +86,7 @@ class BinanceSim {
   std::int64_t last_closed_minute_ms_ = 0;
   std::uint64_t update_id_ = 1;
   std::uint64_t trade_id_ = 1;
-  std::atomic<std::uint64_t> frames_sent_{0}, klines_closed_{0}, rest_klines_{0}, sessions_{0};
+  std::atomic<std::uint64_t> frames_sent_{0}, klines_closed_{0}, rest_klines_{0}, sessions_{0}, coingecko_requests_{0};
 };
 
 }  // namespace polybot::sim
