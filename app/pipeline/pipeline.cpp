@@ -85,6 +85,7 @@ Pipeline::Pipeline(const PipelineConfig& cfg, std::vector<feed::KlineRow> rows, 
   to_signal_ = std::make_unique<EnvelopeChannel>(cfg.channel_capacity);
   to_risk_ = std::make_unique<EnvelopeChannel>(cfg.channel_capacity);
   to_oms_ = std::make_unique<EnvelopeChannel>(cfg.channel_capacity);
+  reports_to_risk_ = std::make_unique<EnvelopeChannel>(cfg.channel_capacity);
 
   signal_.reset(static_cast<signal::SignalLogic*>(make_stage_logic(Stage::kSignal, cfg).release()));
   risk_.reset(static_cast<oms::risk::RiskLogic*>(make_stage_logic(Stage::kRisk, cfg).release()));
@@ -119,15 +120,20 @@ Pipeline::Pipeline(const PipelineConfig& cfg, std::vector<feed::KlineRow> rows, 
   signal_agent_->add_output(*to_risk_, TypeMask{MsgType::kIntent, MsgType::kMarketDef, MsgType::kTickSizeChange});
   signal_agent_->add_upstream(source_);
   risk_agent_ = std::make_unique<StageAgent>("risk", *risk_, clock, recorder);
+  // Two inputs: decisions from signal and the oms's ExecReports (risk is the book of record for capital and
+  // positions). The StageAgent journals each input as it consumes it, so replay sees the same interleaving.
   risk_agent_->add_input(*to_risk_);
+  risk_agent_->add_input(*reports_to_risk_);
   risk_agent_->add_output(*to_oms_, TypeMask{MsgType::kOrderRequest, MsgType::kMarketDef, MsgType::kTickSizeChange});
   risk_agent_->add_upstream(signal_agent_.get());
   if (clob_) {
-    // The live oms keeps live time (venue deadlines, heartbeats); ExecReports are journaled and counted.
-    clob_->oms().bind(*to_oms_, nullptr, risk_agent_.get());
+    // The live oms keeps live time (venue deadlines, heartbeats); its ExecReports are journaled, counted and
+    // sent back to risk (a full channel is counted by the oms agent; risk sees the gap in their sequence).
+    clob_->oms().bind(*to_oms_, reports_to_risk_.get(), risk_agent_.get());
   } else {
     oms_agent_ = std::make_unique<StageAgent>("oms", *oms_, clock, recorder);
     oms_agent_->add_input(*to_oms_);
+    oms_agent_->add_output(*reports_to_risk_, TypeMask{MsgType::kExecReport});
     oms_agent_->add_upstream(risk_agent_.get());
   }
   if (cfg.data_time) {
@@ -173,6 +179,13 @@ PipelineReport Pipeline::run(double live_seconds) {
     live_->request_stop();  // the stages downstream drain what the feed sent, then the runner ends
   }
   runner_.run_until_done();
+  // The oms may answer after risk went idle (its drain waits for the venue): the threads are joined, so the
+  // main thread takes over risk's input ends and lets it consume (and journal) the reports still queued.
+  to_risk_->consumer().release_thread();
+  reports_to_risk_->consumer().release_thread();
+  to_oms_->producer().release_thread();
+  while (risk_agent_->do_work() > 0) {
+  }
   const auto t1 = std::chrono::steady_clock::now();
 
   PipelineReport r;
@@ -188,6 +201,8 @@ PipelineReport Pipeline::run(double live_seconds) {
   r.intents = signal_->intents();
   r.approved = risk_->approved();
   r.denied = risk_->denied();
+  r.book = RiskBook{risk_->counters(), risk_->available(), risk_->min_available(), risk_->reserved(),
+                    risk_->position_cost(), risk_->realized_pnl(), risk_->open_orders(), 0};
   r.signal = signal_agent_->counters();
   r.risk = risk_agent_->counters();
   if (clob_) {
@@ -196,13 +211,15 @@ PipelineReport Pipeline::run(double live_seconds) {
     r.orders = r.clob_summary.oms.orders;
     r.oms.consumed = clob_->oms().agent().consumed();
     r.oms.produced = clob_->oms().agent().produced();
+    r.book.reports_refused = clob_->oms().agent().output_full();
   } else {
     r.orders = oms_->orders();
     r.oms = oms_agent_->counters();
   }
   r.backpressure = (feed_agent_ ? feed_agent_->backpressure() : r.feed.dropped) + r.signal.backpressure +
                    r.risk.backpressure;
-  r.dropped = r.signal.dropped + r.risk.dropped + r.oms.dropped;
+  // A report the oms could not hand to risk is lost to the book of record: counted as dropped (the run fails).
+  r.dropped = r.signal.dropped + r.risk.dropped + r.oms.dropped + r.book.reports_refused;
   r.feed_to_signal.merge(signal_agent_->queue_latency());
   r.signal_service.merge(signal_agent_->service_latency());
   r.signal_to_risk.merge(risk_agent_->queue_latency());
@@ -259,7 +276,7 @@ void print_report(std::FILE* out, const PipelineConfig& cfg, const PipelineRepor
   }
   std::fprintf(out, r.live ? "  signal  %-10llu messages    -> %llu Intent/MarketDef\n" : "  signal  %-10llu Kline       -> %llu Intent\n",
                static_cast<unsigned long long>(r.signal.consumed), static_cast<unsigned long long>(r.signal.produced));
-  std::fprintf(out, r.live ? "  risk    %-10llu inputs      -> %llu OrderRequest, %llu Denied\n" : "  risk    %-10llu Intent      -> %llu OrderRequest, %llu Denied\n",
+  std::fprintf(out, (r.live || r.book.counters.reports > 0) ? "  risk    %-10llu inputs      -> %llu OrderRequest, %llu Denied\n" : "  risk    %-10llu Intent      -> %llu OrderRequest, %llu Denied\n",
                static_cast<unsigned long long>(r.risk.consumed), static_cast<unsigned long long>(r.approved),
                static_cast<unsigned long long>(r.denied));
   if (!r.clob) {
@@ -284,6 +301,22 @@ void print_report(std::FILE* out, const PipelineConfig& cfg, const PipelineRepor
                    u(v.orders_received), u(v.orders_accepted), u(v.orders_rejected), u(v.bad_signatures),
                    u(v.auth_failures), u(v.trades), u(r.clob_summary.venue_open_orders));
     }
+  }
+  {
+    // Risk's book of record: what the ExecReports did to capital (worded apart from the oms lines above).
+    const auto& b = r.book;
+    const auto& k = b.counters;
+    std::fprintf(out,
+                 "  risk    book: %llu ExecReport (fills %llu, reversals %llu, orders closed %llu, after close %llu, "
+                 "stray ids %llu, reports lost %llu, refused to risk %llu), open orders %u, order table full %llu\n",
+                 u(k.reports), u(k.fills), u(k.fill_reversals), u(k.closed), u(k.late_reports), u(k.unknown_reports),
+                 u(k.lost_reports), u(b.reports_refused), b.open_orders, u(k.table_full));
+    std::fprintf(out,
+                 "  risk    capital: available %s (lowest %s), reserved %s, in positions %s, realized pnl %s, "
+                 "released by ended orders %s\n",
+                 b.available.to_string().c_str(), b.min_available.to_string().c_str(), b.reserved.to_string().c_str(),
+                 b.position_cost.to_string().c_str(), b.realized_pnl.to_string().c_str(),
+                 Usdc::from_raw(static_cast<std::int64_t>(k.released_raw)).to_string().c_str());
   }
   std::fprintf(out, "signal decisions (strategy action reason: count):\n");
   for (const auto& d : r.decisions) {

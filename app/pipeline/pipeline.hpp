@@ -1,4 +1,4 @@
-// Pipeline: wires feed → signal → risk → oms over SPSC channels — the feed being recorded klines (`polybot demo`)
+// Pipeline: wires feed → signal → risk → oms (and the oms's ExecReports back to risk) over SPSC channels — the feed being recorded klines (`polybot demo`)
 // or the live feeds with market roll-over (`polybot run`, app/live/live_feed.hpp) — places the agents on Runner
 // threads as configured, runs until the source is drained, the live duration is over, or SIGINT/SIGTERM, and
 // reports what went through each stage with per-hop latency percentiles. Main thread only.
@@ -25,6 +25,14 @@ namespace polybot::app {
 // pipeline is a source with no StageLogic: returns nullptr for Stage::kFeed.
 std::unique_ptr<StageLogic> make_stage_logic(Stage stage, const PipelineConfig& cfg);
 
+// Risk's book of record at the end of a run (oms/risk/risk_logic.hpp).
+struct RiskBook {
+  oms::risk::RiskCounters counters;
+  Usdc available, min_available, reserved, position_cost, realized_pnl;
+  std::uint32_t open_orders = 0;
+  std::uint64_t reports_refused = 0;  // ExecReports the oms could not queue to risk (channel full)
+};
+
 struct PipelineReport {
   double seconds = 0.0;
   std::uint64_t klines = 0, intents = 0, approved = 0, denied = 0, orders = 0;
@@ -40,6 +48,7 @@ struct PipelineReport {
   bool live = false;
   Live feed;
   StageCounters signal, risk, oms;
+  RiskBook book;
   LatencyHistogram feed_to_signal, signal_service, signal_to_risk, risk_service, risk_to_oms, end_to_end;
   std::vector<ThreadStats> threads;
   struct Decision {
@@ -71,6 +80,7 @@ class Pipeline {
   const PipelineConfig& cfg_;
   const Clock& clock_;
   std::unique_ptr<EnvelopeChannel> to_signal_, to_risk_, to_oms_;
+  std::unique_ptr<EnvelopeChannel> reports_to_risk_;  // oms -> risk: ExecReports
   std::unique_ptr<signal::SignalLogic> signal_;
   std::unique_ptr<oms::risk::RiskLogic> risk_;
   std::unique_ptr<oms::CountingOms> oms_;

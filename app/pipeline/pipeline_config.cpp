@@ -105,6 +105,9 @@ static Result<PipelineConfig, std::string> parse_rest(const toml::table& root, C
       c.fail("risk.capital", quote(cfg.risk.capital.to_string()), "must not be negative");
       return Err{c.error};
     }
+    long long max_open = cfg.risk.max_open_orders;
+    if (!get_int(c, *r, "risk.", "max_open_orders", 1, 1LL << 20, max_open)) return Err{c.error};
+    cfg.risk.max_open_orders = static_cast<std::uint32_t>(max_open);
   }
   if (!parse_oms_config(root, origin, base_dir, cfg.oms, c.error)) return Err{c.error};
   return std::move(cfg);

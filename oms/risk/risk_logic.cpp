@@ -147,7 +147,11 @@ void RiskLogic::on_report(const ExecReport& er) noexcept {
   if (er.kind == ExecKind::kSettled) return settle(er);
 
   OrderReservation* o = orders_.find(er.client_id);
-  if (o == nullptr) ++counters_.unknown_reports;
+  if (o == nullptr) {
+    // Ids are issued in order: one at or below the last issued belonged to an order that ended.
+    if (er.client_id.valid() && er.client_id.value <= next_client_id_) ++counters_.late_reports;
+    else ++counters_.unknown_reports;
+  }
   // A fill is the venue's word even for an order risk no longer tracks (e.g. a reversal after the order ended).
   if (er.last_qty.raw != 0) apply_fill(er, o);
   if (o == nullptr) return;

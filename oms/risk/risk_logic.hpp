@@ -35,7 +35,8 @@ struct RiskCounters {
   std::uint64_t fill_reversals = 0;   // reports taking a fill back (last_qty < 0: the trade failed on chain)
   std::uint64_t closed = 0;           // orders that ended (rejected, cancelled, expired, filled): reservation gone
   std::uint64_t released_raw = 0;     // USDC (1e-6) given back by orders that ended unfilled or partly filled
-  std::uint64_t unknown_reports = 0;  // reports for a client id risk has no open order for
+  std::uint64_t unknown_reports = 0;  // reports for a client id risk never issued
+  std::uint64_t late_reports = 0;     // reports for an order that already ended (trade status updates, reversals)
   std::uint64_t table_full = 0;       // intents denied because max_open_orders orders were open
   std::uint64_t lost_reports = 0;     // gaps in the oms's report sequence (its channel to risk was full): halts
   std::uint64_t sold_unheld = 0;      // sell fills beyond the shares risk knew of

@@ -131,6 +131,20 @@ TEST_F(RunPaper, FollowsTheSimulatorsWindowsAndTradesThroughTheLiveOms) {
   EXPECT_EQ(number_after(report, "refused by the oms"), 0) << out;  // every token was known from its MarketDef
   EXPECT_EQ(number_after(report, "unknown"), 0) << out;
   EXPECT_EQ(number_after(report, "dropped"), 0) << out;
+  // The oms's ExecReports flow back to risk, the book of record: every one consumed, none lost, and the capital
+  // reserved for the quotes never goes below zero.
+  {
+    std::smatch m;
+    ASSERT_TRUE(std::regex_search(report, m, std::regex("oms     [0-9]+ +inputs +-> ([0-9]+) ExecReport"))) << out;
+    const long long produced = std::stoll(m[1]);
+    EXPECT_GE(produced, 2) << out;  // at least the submission and the venue's answer
+    EXPECT_EQ(number_after(report, "risk    book:"), produced) << out;
+    EXPECT_EQ(number_after(report, "reports lost"), 0) << out;
+    EXPECT_EQ(number_after(report, "refused to risk"), 0) << out;
+    EXPECT_EQ(number_after(report, "stray ids"), 0) << out;
+    ASSERT_TRUE(std::regex_search(report, m, std::regex("lowest ([-0-9.]+)\\)"))) << out;
+    EXPECT_NE(m[1].str().front(), '-') << out;
+  }
   // The secret never reaches the output.
   EXPECT_EQ(out.find(kKey.substr(2)), std::string::npos);
 

@@ -198,10 +198,12 @@ TEST_F(RiskBook, AReportForAnUnknownIdIsCountedAndChangesNoReservation) {
   EXPECT_EQ(risk_.counters().unknown_reports, 2u);
   EXPECT_EQ(risk_.available(), usdc("80"));
   EXPECT_EQ(risk_.reserved(), usdc("20"));
-  // A report for an order that already ended is unknown too; a fill in it still reaches the book (the venue's word).
+  // A report for an order that already ended is late, not unknown; a fill in it still reaches the book (the
+  // venue's word).
   report(id, ExecKind::kCancelled, Side::kBuy);
   report(id, ExecKind::kPartiallyFilled, Side::kBuy, "2", "0.50");
-  EXPECT_EQ(risk_.counters().unknown_reports, 3u);
+  EXPECT_EQ(risk_.counters().unknown_reports, 2u);
+  EXPECT_EQ(risk_.counters().late_reports, 1u);
   EXPECT_EQ(risk_.position(kUp).qty, qty("2"));
   EXPECT_EQ(risk_.available(), usdc("99"));
 }
