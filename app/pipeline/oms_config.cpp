@@ -114,7 +114,7 @@ bool parse_oms_config(const toml::table& root, std::string_view origin, const st
                 "signature_type", "funder", "chain_id", "order_timeout_ms", "heartbeats", "heartbeat_interval_ms",
                 "heartbeat_grace_ms", "heartbeat_path", "user_channel", "presign_max_age_ms", "signed_slots",
                 "max_orders", "send_window_ms", "reconcile_on_start", "cancel_strays", "drain_timeout_ms",
-                "start_timeout_ms", "market_rounding", "l1_nonce", "simulator", "markets", "presign"})) {
+                "start_timeout_ms", "market_rounding", "l1_nonce", "simulator", "markets", "presign", "reconcile"})) {
     return false;
   }
   std::string mode = "counting";
@@ -193,6 +193,30 @@ bool parse_oms_config(const toml::table& root, std::string_view origin, const st
   std::string rounding = "official";
   if (!c.choice(*t, p, "market_rounding", {"official", "server"}, rounding)) return false;
   k.oms.market_rounding = rounding == "server" ? oms::MarketRounding::kServerLimits : oms::MarketRounding::kOfficialClient;
+
+  if (const toml::node* rn = t->get("reconcile")) {
+    // [oms.reconcile]: the balance phase of reconciliation (docs/OMS.md "Balance reconciliation").
+    const toml::table* r = rn->as_table();
+    const std::string rp = "oms.reconcile.";
+    if (r == nullptr) return c.fail("oms.reconcile", signal::show_toml_value(*rn), "expected a table");
+    oms::ReconcileConfig& rc = k.oms.reconcile;
+    std::string check = rc.balance_check == oms::BalanceCheck::kOff          ? "off"
+                        : rc.balance_check == oms::BalanceCheck::kCollateral ? "collateral"
+                                                                             : "collateral_and_conditional";
+    if (!c.known(*r, rp, {"balance_check", "balance_tolerance", "fee_rate_bps", "in_doubt_max_ms", "retry_ms",
+                          "trades_lookback_s"}) ||
+        !c.choice(*r, rp, "balance_check", {"off", "collateral", "collateral_and_conditional"}, check) ||
+        !c.integer_as(*r, rp, "balance_tolerance", 0, 1'000'000'000'000LL, rc.balance_tolerance) ||
+        !c.integer_as(*r, rp, "fee_rate_bps", 0, 10'000, rc.fee_rate_bps) ||
+        !c.integer_as(*r, rp, "in_doubt_max_ms", 1'000, 86'400'000, rc.in_doubt_max_ms) ||
+        !c.integer_as(*r, rp, "retry_ms", 10, 600'000, k.oms.reconcile_retry_ms) ||
+        !c.integer_as(*r, rp, "trades_lookback_s", 0, 30LL * 86'400, k.oms.trades_lookback_s)) {
+      return false;
+    }
+    rc.balance_check = check == "off"          ? oms::BalanceCheck::kOff
+                       : check == "collateral" ? oms::BalanceCheck::kCollateral
+                                               : oms::BalanceCheck::kCollateralAndConditional;
+  }
 
   if (const toml::node* sn = t->get("simulator")) {
     const toml::table* s = sn->as_table();

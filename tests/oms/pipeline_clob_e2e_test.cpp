@@ -185,7 +185,7 @@ TEST(PipelineClob, ReplayReRunsTheLiveOmsFromItsJournalIdenticallyAndNamesAFlipp
   EXPECT_EQ(r.consumed, run.approved);
   EXPECT_EQ(r.produced, run.oms.produced);
   EXPECT_EQ(r.calls, run.clob_summary.oms.submitted + run.clob_summary.oms.resends +
-                         2 * run.clob_summary.oms.reconciliations);  // orders + (open orders, trades) per pass
+                         3 * run.clob_summary.oms.reconciliations);  // orders + (open orders, trades, pUSD) per pass
   EXPECT_GE(r.signed_bodies, run.clob_summary.oms.submitted);
   EXPECT_GT(r.venue_inputs, run.approved);
 
@@ -279,6 +279,36 @@ TEST(OmsConfig, ErrorsNameTheKeyAndTheValue) {
                 .find("oms.presign[0].prices = \"1.5\""),
             std::string::npos);
   EXPECT_EQ(parse_error("[oms]\nmode = \"clob\"\n" + std::string(kMarket)), "");
+}
+
+TEST(OmsConfig, ReconcileTableSetsTheBalanceCheckAndNamesBadKeysAndValues) {
+  const std::string base = "[oms]\nmode = \"clob\"\n" + std::string(kMarket);
+  auto def = parse_pipeline_config(std::string(embedded_default_config()) + "\n" + base, "t.toml", POLYBOT_SOURCE_DIR);
+  ASSERT_TRUE(def.has_value()) << def.error();
+  EXPECT_EQ(def->oms.clob.oms.reconcile.balance_check, oms::BalanceCheck::kCollateral);  // the default
+  auto cfg = parse_pipeline_config(std::string(embedded_default_config()) + "\n" + base +
+                                       "[oms.reconcile]\nbalance_check = \"collateral_and_conditional\"\n"
+                                       "balance_tolerance = 5000\nfee_rate_bps = 0\nin_doubt_max_ms = 60000\n"
+                                       "retry_ms = 250\ntrades_lookback_s = 600\n",
+                                   "t.toml", POLYBOT_SOURCE_DIR);
+  ASSERT_TRUE(cfg.has_value()) << cfg.error();
+  const oms::OmsConfig& o = cfg->oms.clob.oms;
+  EXPECT_EQ(o.reconcile.balance_check, oms::BalanceCheck::kCollateralAndConditional);
+  EXPECT_EQ(o.reconcile.balance_tolerance, 5'000);
+  EXPECT_EQ(o.reconcile.fee_rate_bps, 0);
+  EXPECT_EQ(o.reconcile.in_doubt_max_ms, 60'000);
+  EXPECT_EQ(o.reconcile_retry_ms, 250);
+  EXPECT_EQ(o.trades_lookback_s, 600);
+  EXPECT_NE(parse_error(base + "[oms.reconcile]\nbalance_check = \"shares\"\n")
+                .find("oms.reconcile.balance_check = \"shares\""),
+            std::string::npos);
+  EXPECT_NE(parse_error(base + "[oms.reconcile]\nbalance_tolerance = -1\n").find("oms.reconcile.balance_tolerance = -1"),
+            std::string::npos);
+  EXPECT_NE(parse_error(base + "[oms.reconcile]\nfee_rate_bps = 20000\n").find("oms.reconcile.fee_rate_bps = 20000"),
+            std::string::npos);
+  EXPECT_NE(parse_error(base + "[oms.reconcile]\nretry_ms = \"soon\"\n").find("oms.reconcile.retry_ms = \"soon\""),
+            std::string::npos);
+  EXPECT_NE(parse_error(base + "[oms.reconcile]\ntolerance = 1\n").find("oms.reconcile.tolerance"), std::string::npos);
 }
 
 TEST(OmsConfig, AKeyFileReadableByOthersIsRefusedNamingThePathNotTheKey) {
