@@ -16,8 +16,10 @@
 #include "app/pipeline/clob_oms_stage.hpp"
 #include "app/pipeline/pipeline.hpp"
 #include "journal/audit.hpp"
+#include "journal/format.hpp"
 #include "journal/message_fields.hpp"
 #include "journal/replay.hpp"
+#include "journal/stream_reader.hpp"
 
 namespace polybot::app {
 namespace {
@@ -58,6 +60,16 @@ Result<PipelineConfig, std::string> load_run_config(const std::string& journal_d
   } catch (const toml::parse_error& e) {
     return Err{path + ": " + std::string(e.description())};
   }
+}
+
+// Whether the stage's stream holds a consumed message of type `t`.
+bool consumed_any(const std::string& dir, Stage stage, MsgType t) {
+  journal::StreamReader reader(dir, journal::stage_name(stage));
+  journal::RecordView v;
+  while (reader.next(v) == journal::ReadStatus::kRecord) {
+    if ((v.flags & journal::record_flag::kConsumed) != 0 && v.type == static_cast<std::uint16_t>(t)) return true;
+  }
+  return false;
 }
 
 // The live oms stage: re-run by oms::replay_oms over its whole stream (app/pipeline/clob_oms_stage.hpp).
@@ -139,6 +151,13 @@ int run_replay(const ReplayOptions& o) {
     std::fprintf(stdout, ": DIVERGED\n");
     if (r.divergence) std::fprintf(stdout, "  %s\n", r.divergence->describe().c_str());
     if (!r.error.empty()) std::fprintf(stdout, "  journal fault: %s\n", r.error.c_str());
+    if (stage == Stage::kRisk && cfg->oms.mode == OmsMode::kClob && !consumed_any(dir, stage, MsgType::kExecReport)) {
+      // Since 2026-11-22 risk consumes the live oms's ExecReports and passes cancel intents on (docs/RISK.md).
+      std::fprintf(stdout,
+                   "  note: this risk stream holds no ExecReport: it was written before risk consumed the oms's "
+                   "reports and sent cancels, so today's risk cannot reproduce it (replay it with a polybot from "
+                   "before that change)\n");
+    }
   }
   std::fprintf(stdout, "%s\n", all_ok ? "replay: zero divergence" : "replay: DIVERGENCE");
   return (o.verify && !all_ok) ? 1 : 0;

@@ -8,8 +8,8 @@ StageAgent::StageAgent(const char* name, StageLogic& logic, const Clock& live_cl
 
 void StageAgent::add_input(EnvelopeChannel& ch) noexcept { inputs_.push_back(ch.consumer()); }
 
-void StageAgent::add_output(EnvelopeChannel& ch, TypeMask accepts) noexcept {
-  outputs_.push_back(Output{ch.producer(), accepts});
+void StageAgent::add_output(EnvelopeChannel& ch, TypeMask accepts, WhenFull when_full) noexcept {
+  outputs_.push_back(Output{ch.producer(), accepts, when_full});
 }
 
 void StageAgent::attach_parker(Parker* parker) noexcept {
@@ -33,6 +33,11 @@ bool StageAgent::emit(Envelope& msg) noexcept {
   produced_.store(produced_.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
   for (std::uint32_t i = 0; i < outputs_.size(); ++i) {
     if (!outputs_[i].accepts.has(h.type)) continue;
+    if (outputs_[i].when_full == WhenFull::kDrop) {
+      // Pushed at once even while other outputs wait: its order only matters within its own channel.
+      if (!outputs_[i].producer.try_push(msg)) shed_.fetch_add(1, std::memory_order_relaxed);
+      continue;
+    }
     if (pending_count_ == 0 && outputs_[i].producer.try_push(msg)) continue;
     backpressure_.fetch_add(1, std::memory_order_relaxed);
     if (pending_count_ == kPending) {
@@ -103,7 +108,8 @@ int StageAgent::do_work() noexcept {
 
 StageCounters StageAgent::counters() const noexcept {
   return StageCounters{consumed_.load(std::memory_order_relaxed), produced_.load(std::memory_order_relaxed),
-                       backpressure_.load(std::memory_order_relaxed), dropped_.load(std::memory_order_relaxed)};
+                       backpressure_.load(std::memory_order_relaxed), dropped_.load(std::memory_order_relaxed),
+                       shed_.load(std::memory_order_relaxed)};
 }
 
 }  // namespace polybot

@@ -2,7 +2,9 @@
 // stamps ts_consumed, hands each input to the recorder and then to the logic with a clock frozen at the
 // consumption time; stamps and records every output and pushes it to the outputs whose type mask accepts it.
 // A full output channel never loses a message: outputs wait in a fixed pending ring and no new input is
-// consumed until they are through (back-pressure); the event is counted. Runs on its Runner thread only;
+// consumed until they are through (back-pressure); the event is counted. An output added with WhenFull::kDrop
+// is the exception: a message it cannot take is counted (shed) and not retried — for a channel that closes a
+// cycle between two stages, where waiting could deadlock both. Runs on its Runner thread only;
 // no allocation after construction. Latency histograms are read after the thread has stopped.
 #pragma once
 
@@ -45,7 +47,11 @@ struct StageCounters {
   std::uint64_t produced = 0;
   std::uint64_t backpressure = 0;  // times an output channel was full
   std::uint64_t dropped = 0;       // outputs lost because the pending ring overflowed (should stay 0)
+  std::uint64_t shed = 0;          // outputs a full WhenFull::kDrop channel refused (counted, never waited for)
 };
+
+// What an output does when its channel is full: wait (back-pressure, the default) or drop and count.
+enum class WhenFull : std::uint8_t { kWait, kDrop };
 
 class StageAgent final : public Agent, private Emitter {
  public:
@@ -63,7 +69,7 @@ class StageAgent final : public Agent, private Emitter {
 
   // Set-up, before the Runner starts.
   void add_input(EnvelopeChannel& ch) noexcept;
-  void add_output(EnvelopeChannel& ch, TypeMask accepts) noexcept;
+  void add_output(EnvelopeChannel& ch, TypeMask accepts, WhenFull when_full = WhenFull::kWait) noexcept;
   // done() becomes true once every upstream is done and everything has drained through this stage.
   void add_upstream(const Agent* upstream) noexcept { upstream_.push_back(upstream); }
 
@@ -84,6 +90,7 @@ class StageAgent final : public Agent, private Emitter {
   struct Output {
     EnvelopeChannel::Producer producer;
     TypeMask accepts;
+    WhenFull when_full;
   };
   struct Pending {
     Envelope msg;
@@ -108,7 +115,7 @@ class StageAgent final : public Agent, private Emitter {
   std::int64_t data_time_ns_ = 0;
   EventTime event_time_ = EventTime::kLive;
   std::uint64_t seq_ = 0;
-  std::atomic<std::uint64_t> consumed_{0}, produced_{0}, backpressure_{0}, dropped_{0};
+  std::atomic<std::uint64_t> consumed_{0}, produced_{0}, backpressure_{0}, dropped_{0}, shed_{0};
   std::atomic<bool> drained_{false};
   LatencyHistogram queue_hist_, service_hist_, origin_hist_;
 };

@@ -86,6 +86,7 @@ Pipeline::Pipeline(const PipelineConfig& cfg, std::vector<feed::KlineRow> rows, 
   to_risk_ = std::make_unique<EnvelopeChannel>(cfg.channel_capacity);
   to_oms_ = std::make_unique<EnvelopeChannel>(cfg.channel_capacity);
   reports_to_risk_ = std::make_unique<EnvelopeChannel>(cfg.channel_capacity);
+  reports_to_signal_ = std::make_unique<EnvelopeChannel>(cfg.channel_capacity);
 
   signal_.reset(static_cast<signal::SignalLogic*>(make_stage_logic(Stage::kSignal, cfg).release()));
   risk_.reset(static_cast<oms::risk::RiskLogic*>(make_stage_logic(Stage::kRisk, cfg).release()));
@@ -117,6 +118,7 @@ Pipeline::Pipeline(const PipelineConfig& cfg, std::vector<feed::KlineRow> rows, 
   // venue token ids) from the same journaled stream before any order for it.
   signal_agent_ = std::make_unique<StageAgent>("signal", *signal_, clock, recorder);
   signal_agent_->add_input(*to_signal_);
+  signal_agent_->add_input(*reports_to_signal_);
   signal_agent_->add_output(*to_risk_, TypeMask{MsgType::kIntent, MsgType::kMarketDef, MsgType::kTickSizeChange});
   signal_agent_->add_upstream(source_);
   risk_agent_ = std::make_unique<StageAgent>("risk", *risk_, clock, recorder);
@@ -125,6 +127,10 @@ Pipeline::Pipeline(const PipelineConfig& cfg, std::vector<feed::KlineRow> rows, 
   risk_agent_->add_input(*to_risk_);
   risk_agent_->add_input(*reports_to_risk_);
   risk_agent_->add_output(*to_oms_, TypeMask{MsgType::kOrderRequest, MsgType::kMarketDef, MsgType::kTickSizeChange});
+  // Risk passes each report on to signal (strategies' position books and order gates). This channel closes a
+  // cycle signal -> risk -> signal, so it drops when full (counted as shed) instead of back-pressuring: two
+  // back-pressured channels in a cycle could each wait for the other.
+  risk_agent_->add_output(*reports_to_signal_, TypeMask{MsgType::kExecReport}, WhenFull::kDrop);
   risk_agent_->add_upstream(signal_agent_.get());
   if (clob_) {
     // The live oms keeps live time (venue deadlines, heartbeats); its ExecReports are journaled, counted and
@@ -184,6 +190,7 @@ PipelineReport Pipeline::run(double live_seconds) {
   to_risk_->consumer().release_thread();
   reports_to_risk_->consumer().release_thread();
   to_oms_->producer().release_thread();
+  reports_to_signal_->producer().release_thread();  // signal is not re-run here: what it did not consume stays
   while (risk_agent_->do_work() > 0) {
   }
   const auto t1 = std::chrono::steady_clock::now();
@@ -274,7 +281,10 @@ void print_report(std::FILE* out, const PipelineConfig& cfg, const PipelineRepor
   } else {
     std::fprintf(out, "  feed    klines read            -> %llu Kline\n", u(r.klines));
   }
-  std::fprintf(out, r.live ? "  signal  %-10llu messages    -> %llu Intent/MarketDef\n" : "  signal  %-10llu Kline       -> %llu Intent\n",
+  std::fprintf(out,
+               r.live                          ? "  signal  %-10llu messages    -> %llu Intent/MarketDef\n"
+               : r.book.counters.reports > 0   ? "  signal  %-10llu inputs      -> %llu Intent\n"
+                                               : "  signal  %-10llu Kline       -> %llu Intent\n",
                static_cast<unsigned long long>(r.signal.consumed), static_cast<unsigned long long>(r.signal.produced));
   std::fprintf(out, (r.live || r.book.counters.reports > 0) ? "  risk    %-10llu inputs      -> %llu OrderRequest, %llu Denied\n" : "  risk    %-10llu Intent      -> %llu OrderRequest, %llu Denied\n",
                static_cast<unsigned long long>(r.risk.consumed), static_cast<unsigned long long>(r.approved),
@@ -308,9 +318,11 @@ void print_report(std::FILE* out, const PipelineConfig& cfg, const PipelineRepor
     const auto& k = b.counters;
     std::fprintf(out,
                  "  risk    book: %llu ExecReport (fills %llu, reversals %llu, orders closed %llu, after close %llu, "
-                 "stray ids %llu, reports lost %llu, refused to risk %llu), open orders %u, order table full %llu\n",
+                 "stray ids %llu, reports lost %llu, refused to risk %llu), open orders %u, order table full %llu, "
+                 "cancels sent %llu, passed to signal %llu (shed %llu)\n",
                  u(k.reports), u(k.fills), u(k.fill_reversals), u(k.closed), u(k.late_reports), u(k.unknown_reports),
-                 u(k.lost_reports), u(b.reports_refused), b.open_orders, u(k.table_full));
+                 u(k.lost_reports), u(b.reports_refused), b.open_orders, u(k.table_full), u(k.cancels_sent),
+                 u(k.reports - r.risk.shed), u(r.risk.shed));
     std::fprintf(out,
                  "  risk    capital: available %s (lowest %s), reserved %s, in positions %s, realized pnl %s, "
                  "released by ended orders %s\n",

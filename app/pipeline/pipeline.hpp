@@ -1,4 +1,4 @@
-// Pipeline: wires feed → signal → risk → oms (and the oms's ExecReports back to risk) over SPSC channels — the feed being recorded klines (`polybot demo`)
+// Pipeline: wires feed → signal → risk → oms (and the oms's ExecReports back to risk, then signal) over SPSC channels — the feed being recorded klines (`polybot demo`)
 // or the live feeds with market roll-over (`polybot run`, app/live/live_feed.hpp) — places the agents on Runner
 // threads as configured, runs until the source is drained, the live duration is over, or SIGINT/SIGTERM, and
 // reports what went through each stage with per-hop latency percentiles. Main thread only.
@@ -80,7 +80,8 @@ class Pipeline {
   const PipelineConfig& cfg_;
   const Clock& clock_;
   std::unique_ptr<EnvelopeChannel> to_signal_, to_risk_, to_oms_;
-  std::unique_ptr<EnvelopeChannel> reports_to_risk_;  // oms -> risk: ExecReports
+  std::unique_ptr<EnvelopeChannel> reports_to_risk_;    // oms -> risk: ExecReports
+  std::unique_ptr<EnvelopeChannel> reports_to_signal_;  // risk -> signal: the same reports, passed on (drops when full)
   std::unique_ptr<signal::SignalLogic> signal_;
   std::unique_ptr<oms::risk::RiskLogic> risk_;
   std::unique_ptr<oms::CountingOms> oms_;

@@ -10,6 +10,7 @@ ReservationTable::ReservationTable(std::uint32_t max_orders) : max_orders_(max_o
     ++bits;
   }
   slots_.assign(cap, OrderReservation{});
+  open_.reserve(max_orders_);
   mask_ = cap - 1;
   shift_ = 64 - bits;
 }
@@ -35,6 +36,8 @@ OrderReservation* ReservationTable::insert(const OrderReservation& r) noexcept {
     if (s.client_id == r.client_id) return nullptr;
     if (!s.client_id.valid()) {
       s = r;
+      s.dense = static_cast<std::uint32_t>(open_.size());
+      open_.push_back(Open{r.client_id, r.market, r.strategy});
       ++size_;
       return &s;
     }
@@ -42,6 +45,14 @@ OrderReservation* ReservationTable::insert(const OrderReservation& r) noexcept {
 }
 
 void ReservationTable::erase(OrderReservation* r) noexcept {
+  // The open list first (swap-remove), while `r` still points at the entry.
+  const std::uint32_t at = r->dense;
+  const Open last = open_.back();
+  open_.pop_back();
+  if (last.client_id != r->client_id) {
+    open_[at] = last;
+    find(last.client_id)->dense = at;
+  }
   std::size_t hole = static_cast<std::size_t>(r - slots_.data());
   // Backward shift: pull each later entry of the probe run into the hole unless its home lies cyclically in
   // (hole, j], where it already is as close to home as it can be.

@@ -1,8 +1,9 @@
 // ReservationTable: risk's open orders, keyed by ClientOrderId, each with the capital reserved for it when it was
 // approved and what has been filled since. Open addressing with linear probing and backward-shift deletion (no
 // tombstones, so a long run of approve/close never degrades lookups); the slots are allocated once at
-// construction, at least twice the configured maximum so probes stay short. Risk thread only; no allocation after
-// construction, no exceptions.
+// construction, at least twice the configured maximum so probes stay short. Beside it a dense list of the open
+// orders (swap-remove) lets a cancel-all visit only the orders that are open. Risk thread only; no allocation
+// after construction, no exceptions.
 #pragma once
 
 #include <cstdint>
@@ -17,6 +18,9 @@ struct OrderReservation {
   InstrumentId instrument{};
   MarketId market{};
   Side side = Side::kBuy;
+  std::uint8_t cancel_sent = 0;  // risk already asked the oms to cancel it
+  StrategyId strategy{};
+  std::uint32_t dense = 0;     // its index in the open list (kept by the table)
   Usdc initial;                // reserved when risk approved the order
   Usdc reserved;               // still reserved (part of RiskLogic::reserved())
   Qty size;                    // shares ordered; 0 for a market buy sized in USDC (`initial` is then its amount)
@@ -26,6 +30,12 @@ struct OrderReservation {
 
 class ReservationTable {
  public:
+  struct Open {
+    ClientOrderId client_id;
+    MarketId market;
+    StrategyId strategy;
+  };
+
   // Holds up to `max_orders` open orders (at least 1).
   explicit ReservationTable(std::uint32_t max_orders);
 
@@ -36,6 +46,8 @@ class ReservationTable {
   // `r` must come from find()/insert() and not have been erased since; other pointers may move.
   void erase(OrderReservation* r) noexcept;
 
+  // The open orders, in no particular order (valid until the next insert or erase).
+  [[nodiscard]] const std::vector<Open>& open() const noexcept { return open_; }
   [[nodiscard]] std::uint32_t size() const noexcept { return size_; }
   [[nodiscard]] std::uint32_t max_orders() const noexcept { return max_orders_; }
   [[nodiscard]] bool full() const noexcept { return size_ >= max_orders_; }
@@ -44,6 +56,7 @@ class ReservationTable {
   [[nodiscard]] std::size_t home(ClientOrderId id) const noexcept;
 
   std::vector<OrderReservation> slots_;
+  std::vector<Open> open_;  // capacity reserved once: push_back never allocates
   std::size_t mask_ = 0;
   int shift_ = 0;
   std::uint32_t max_orders_ = 0;

@@ -47,6 +47,9 @@ void RiskLogic::deny(const Intent& it, DenyReason reason, Usdc limit, Emitter& o
 void RiskLogic::on_input(const Envelope& in, const Clock& /*clock*/, Emitter& out) noexcept {
   if (in.is<ExecReport>()) {
     on_report(in.as<ExecReport>());
+    Envelope fwd = in;  // on to signal, whose strategies follow their own orders (position books, order gates)
+    fwd.hdr.cause_seq = 0;
+    (void)out.emit(fwd);
   } else if (in.is<Intent>()) {
     on_intent(in.as<Intent>(), out);
   } else if (in.is<Command>()) {
@@ -69,6 +72,7 @@ void RiskLogic::on_input(const Envelope& in, const Clock& /*clock*/, Emitter& ou
 }
 
 void RiskLogic::on_intent(const Intent& it, Emitter& out) noexcept {
+  if (it.action == IntentAction::kCancel || it.action == IntentAction::kCancelAll) return on_cancel(it, out);
   if (it.action != IntentAction::kPlace) {
     ++skipped_;
     return;
@@ -95,6 +99,7 @@ void RiskLogic::on_intent(const Intent& it, Emitter& out) noexcept {
   res.instrument = it.hdr.instrument;
   res.market = it.market;
   res.side = it.side;
+  res.strategy = it.strategy;
   res.initial = notional;
   res.reserved = notional;
   res.size = it.size;
@@ -121,6 +126,42 @@ void RiskLogic::on_intent(const Intent& it, Emitter& out) noexcept {
   Envelope e = Envelope::of(r);
   (void)out.emit(e);
   ++approved_;
+}
+
+// Cancels only take risk off, so they pass in every trading state. Each open order gets one request: the oms answers
+// Cancelled (the reservation comes back) or the order ends otherwise (filled meanwhile, already gone).
+void RiskLogic::on_cancel(const Intent& it, Emitter& out) noexcept {
+  if (it.action == IntentAction::kCancel) {
+    OrderReservation* o = orders_.find(it.cancel_target);
+    if (o == nullptr) {
+      ++counters_.cancels_unknown;
+      return;
+    }
+    if (o->cancel_sent == 0) send_cancel(*o, it, out);
+    return;
+  }
+  // Every open order of the strategy on the market. Emitting does not change the table, so the list stays valid.
+  for (const ReservationTable::Open& open : orders_.open()) {
+    if (open.strategy != it.strategy || open.market != it.market) continue;
+    OrderReservation* o = orders_.find(open.client_id);
+    if (o != nullptr && o->cancel_sent == 0) send_cancel(*o, it, out);
+  }
+}
+
+void RiskLogic::send_cancel(OrderReservation& o, const Intent& it, Emitter& out) noexcept {
+  o.cancel_sent = 1;
+  OrderRequest r{};
+  r.hdr.type = OrderRequest::kType;
+  r.hdr.instrument = o.instrument;
+  r.hdr.ts_exch = it.hdr.ts_exch;
+  r.client_id = o.client_id;
+  r.market = o.market;
+  r.strategy = o.strategy;
+  r.action = OrderAction::kCancel;
+  r.side = o.side;
+  Envelope e = Envelope::of(r);
+  (void)out.emit(e);
+  ++counters_.cancels_sent;
 }
 
 void RiskLogic::set_reserved(OrderReservation& o, Usdc target) noexcept {

@@ -1,9 +1,9 @@
 // RiskLogic: the pre-trade gate of the risk stage and the book of record for capital and positions. Turns each
 // Intent into an OrderRequest (with a fresh ClientOrderId, its notional reserved) or a Denied with the reason;
-// follows halt/resume/panic Commands; consumes the oms's ExecReports: a rejected, cancelled or expired order gives
+// turns cancel intents into cancel requests for the strategy's open orders; follows halt/resume/panic Commands; consumes the oms's ExecReports: a rejected, cancelled or expired order gives
 // its unfilled reservation back, fills move capital into positions (buys) or back out of them (sells), a
-// settlement credits the payout. Sizing policies and breakers sit in front of it. Risk thread only; allocates only
-// in the constructor (order table, position table).
+// settlement credits the payout; each report is then passed on (re-emitted) for signal. Sizing policies and
+// breakers sit in front of it. Risk thread only; allocates only in the constructor (order and position tables).
 #pragma once
 
 #include <cstdint>
@@ -42,6 +42,8 @@ struct RiskCounters {
   std::uint64_t sold_unheld = 0;      // sell fills beyond the shares risk knew of
   std::uint64_t untracked_fills = 0;  // fills of an instrument id >= max_instruments (kept in one shared slot)
   std::uint64_t settlements = 0;
+  std::uint64_t cancels_sent = 0;     // cancel requests sent to the oms (one per open order a cancel intent named)
+  std::uint64_t cancels_unknown = 0;  // cancel intents naming an order that is not open (already ended)
 };
 
 class RiskLogic final : public StageLogic {
@@ -71,6 +73,8 @@ class RiskLogic final : public StageLogic {
  private:
   void deny(const Intent& it, DenyReason reason, Usdc limit, Emitter& out) noexcept;
   void on_intent(const Intent& it, Emitter& out) noexcept;
+  void on_cancel(const Intent& it, Emitter& out) noexcept;
+  void send_cancel(OrderReservation& o, const Intent& it, Emitter& out) noexcept;
   void on_report(const ExecReport& er) noexcept;
   void apply_fill(const ExecReport& er, OrderReservation* o) noexcept;
   void settle(const ExecReport& er) noexcept;

@@ -2,8 +2,8 @@
 // simulator on loopback TLS, with the oms's reports flowing back to risk. With 20 pUSD of capital and 5 pUSD FOK
 // orders, and liquidity for about two of them, every FOK the venue kills gives its reservation back, so risk keeps
 // approving far beyond capital / notional (4) — without the loop it stops at 4, shown by re-running the journaled
-// intents alone. The book balances, never goes below zero, and signal, risk and the live oms replay identically
-// (in process and through `polybot demo` + `polybot replay --verify`).
+// intents alone. Risk passes the reports on to signal. The book balances, never goes below zero, and signal, risk
+// and the live oms replay identically (in process and through `polybot demo` + `polybot replay --verify`).
 #include <gtest/gtest.h>
 
 #include <unistd.h>
@@ -99,6 +99,10 @@ TEST(PipelineRisk, ReportsFromTheLiveOmsReleaseCapitalSoApprovalsContinueAndTheJ
   EXPECT_GE(b.min_available.raw, 0);
   EXPECT_EQ((b.available + b.reserved + b.position_cost).raw, (cfg->risk.capital + b.realized_pnl).raw);
   EXPECT_GT(b.position_cost.raw, 0);
+  // Risk passed the reports on to signal (a drop-when-full channel: nothing shed at this pace).
+  EXPECT_EQ(r.risk.shed, 0u);
+  EXPECT_GT(r.signal.consumed, r.klines);
+  EXPECT_LE(r.signal.consumed, r.klines + k.reports);
 
   // Replay: signal and risk re-run from their journaled inputs (risk's include the ExecReports, in the order it
   // consumed them) and the live oms from its venue inputs, all identical.
@@ -135,6 +139,16 @@ TEST(PipelineRisk, ReportsFromTheLiveOmsReleaseCapitalSoApprovalsContinueAndTheJ
   }
   EXPECT_GT(intents, 8u);
   EXPECT_EQ(blind.approved(), 4u);
+
+  // Signal's journal holds the reports it consumed, interleaved with the klines (what its replay re-ran above).
+  journal::StreamReader sig(jdir, "signal");
+  std::uint64_t signal_reports = 0;
+  while (sig.next(v) == journal::ReadStatus::kRecord) {
+    if ((v.flags & journal::record_flag::kConsumed) != 0 && v.type == static_cast<std::uint16_t>(MsgType::kExecReport)) {
+      ++signal_reports;
+    }
+  }
+  EXPECT_EQ(signal_reports, r.signal.consumed - r.klines);
   fs::remove_all(dir);
 }
 
@@ -153,6 +167,7 @@ TEST(PipelineRisk, DemoWithTheLiveOmsPrintsTheBookAndReplayVerifiesEveryStage) {
   EXPECT_EQ(m[1], produced) << report;  // risk consumed every report the oms produced
   EXPECT_NE(report.find("reports lost 0, refused to risk 0"), std::string::npos) << report;
   EXPECT_NE(report.find("stray ids 0"), std::string::npos) << report;
+  EXPECT_NE(report.find("(shed 0)"), std::string::npos) << report;
   ASSERT_TRUE(std::regex_search(report, m, std::regex("lowest ([-0-9.]+)\\)"))) << report;
   EXPECT_NE(m[1].str().front(), '-') << report;
   ASSERT_TRUE(std::regex_search(report, m, std::regex("-> ([0-9]+) OrderRequest"))) << report;

@@ -142,6 +142,8 @@ TEST_F(RunPaper, FollowsTheSimulatorsWindowsAndTradesThroughTheLiveOms) {
     EXPECT_EQ(number_after(report, "reports lost"), 0) << out;
     EXPECT_EQ(number_after(report, "refused to risk"), 0) << out;
     EXPECT_EQ(number_after(report, "stray ids"), 0) << out;
+    EXPECT_EQ(number_after(report, "passed to signal"), produced) << out;  // and on to the strategies
+    EXPECT_EQ(number_after(report, "(shed"), 0) << out;
     ASSERT_TRUE(std::regex_search(report, m, std::regex("lowest ([-0-9.]+)\\)"))) << out;
     EXPECT_NE(m[1].str().front(), '-') << out;
   }

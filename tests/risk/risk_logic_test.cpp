@@ -7,6 +7,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <set>
 #include <vector>
 
 #include "core/clock.hpp"
@@ -44,12 +46,13 @@ class RiskBook : public ::testing::Test {
   }
 
   // A buy (or sell) limit order of `size` shares at `price`; returns the approved client id (0 if denied).
-  ClientOrderId place(Side side, const char* price, const char* size, InstrumentId token = kUp) {
+  ClientOrderId place(Side side, const char* price, const char* size, InstrumentId token = kUp,
+                      StrategyId strategy = StrategyId{1}, MarketId market = kMarket) {
     Intent it{};
     it.hdr.type = Intent::kType;
     it.hdr.instrument = token;
-    it.market = kMarket;
-    it.strategy = StrategyId{1};
+    it.market = market;
+    it.strategy = strategy;
     it.action = IntentAction::kPlace;
     it.side = side;
     it.limit_price = px(price);
@@ -80,6 +83,28 @@ class RiskBook : public ::testing::Test {
     feed(Envelope::of(r));
     check_invariant();
   }
+  // What a strategy's cancel intent makes risk send: the client ids of the cancel requests.
+  std::vector<std::uint64_t> cancel(IntentAction action, StrategyId strategy, ClientOrderId target = {}) {
+    Intent it{};
+    it.hdr.type = Intent::kType;
+    it.market = kMarket;
+    it.strategy = strategy;
+    it.action = action;
+    it.cancel_target = target;
+    const std::size_t before = sink_.out.size();
+    feed(Envelope::of(it));
+    std::vector<std::uint64_t> ids;
+    for (std::size_t i = before; i < sink_.out.size(); ++i) {
+      EXPECT_TRUE(sink_.out[i].is<OrderRequest>());
+      if (!sink_.out[i].is<OrderRequest>()) continue;
+      const OrderRequest& r = sink_.out[i].as<OrderRequest>();
+      EXPECT_EQ(r.action, OrderAction::kCancel);
+      ids.push_back(r.client_id.value);
+    }
+    std::sort(ids.begin(), ids.end());
+    check_invariant();
+    return ids;
+  }
   void feed(const Envelope& e) { risk_.on_input(e, clock_, sink_); }
   void check_invariant() {
     EXPECT_EQ((risk_.available() + risk_.reserved() + risk_.position_cost()).raw,
@@ -108,6 +133,51 @@ TEST_F(RiskBook, ApprovalReservesAndARejectGivesItAllBack) {
   EXPECT_EQ(risk_.open_orders(), 0u);
   EXPECT_EQ(risk_.counters().closed, 1u);
   EXPECT_EQ(risk_.counters().released_raw, static_cast<std::uint64_t>(usdc("20").raw));
+}
+
+TEST_F(RiskBook, EveryReportIsPassedOnForSignalUnchangedButForItsCause) {
+  const ClientOrderId id = place(Side::kBuy, "0.50", "40");
+  report(id, ExecKind::kPartiallyFilled, Side::kBuy, "10", "0.50");
+  ASSERT_TRUE(sink_.out.back().is<ExecReport>());
+  const ExecReport& fwd = sink_.out.back().as<ExecReport>();
+  EXPECT_EQ(fwd.client_id, id);
+  EXPECT_EQ(fwd.kind, ExecKind::kPartiallyFilled);
+  EXPECT_EQ(fwd.last_qty, qty("10"));
+  EXPECT_EQ(fwd.hdr.cause_seq, 0u);  // the emitter names the consumed report as the cause
+  report(ClientOrderId{77}, ExecKind::kCancelled, Side::kBuy);  // unknown ids too: signal decides what is its own
+  EXPECT_EQ(sink_.out.back().as<ExecReport>().client_id, ClientOrderId{77});
+}
+
+TEST_F(RiskBook, ACancelAllIntentCancelsEachOpenOrderOfThatStrategyOnThatMarketOnce) {
+  const ClientOrderId a = place(Side::kBuy, "0.40", "10", kUp, StrategyId{2});
+  const ClientOrderId b = place(Side::kBuy, "0.50", "10", kDown, StrategyId{2});
+  const ClientOrderId other_strategy = place(Side::kBuy, "0.50", "10", kUp, StrategyId{3});
+  const ClientOrderId other_market = place(Side::kBuy, "0.50", "10", kUp, StrategyId{2}, MarketId{10});
+  const ClientOrderId ended = place(Side::kBuy, "0.50", "10", kUp, StrategyId{2});
+  report(ended, ExecKind::kRejected, Side::kBuy);
+  ASSERT_TRUE(other_strategy.valid() && other_market.valid());
+  EXPECT_EQ(cancel(IntentAction::kCancelAll, StrategyId{2}), (std::vector<std::uint64_t>{a.value, b.value}));
+  EXPECT_EQ(cancel(IntentAction::kCancelAll, StrategyId{2}), std::vector<std::uint64_t>{});  // asked once only
+  EXPECT_EQ(risk_.counters().cancels_sent, 2u);
+  // The oms's Cancelled answers give the reservations back; the other orders keep theirs.
+  const Usdc before = risk_.available();
+  report(a, ExecKind::kCancelled, Side::kBuy);
+  report(b, ExecKind::kCancelled, Side::kBuy);
+  EXPECT_EQ(risk_.available(), before + usdc("9"));
+  EXPECT_EQ(risk_.open_orders(), 2u);
+}
+
+TEST_F(RiskBook, ACancelIntentNamesOneOrderAndPassesEvenWhenHalted) {
+  const ClientOrderId a = place(Side::kBuy, "0.40", "10");
+  const ClientOrderId b = place(Side::kBuy, "0.40", "10");
+  Command halt{};
+  halt.hdr.type = Command::kType;
+  halt.kind = CommandKind::kHalt;
+  feed(Envelope::of(halt));
+  EXPECT_EQ(cancel(IntentAction::kCancel, StrategyId{1}, b), std::vector<std::uint64_t>{b.value});
+  EXPECT_EQ(cancel(IntentAction::kCancel, StrategyId{1}, ClientOrderId{99}), std::vector<std::uint64_t>{});
+  EXPECT_EQ(risk_.counters().cancels_unknown, 1u);
+  EXPECT_TRUE(a.valid());
 }
 
 TEST_F(RiskBook, CancelledAndExpiredOrdersReleaseTheirReservation) {
@@ -309,7 +379,17 @@ TEST(ReservationTable, FindsEveryIdThroughInsertsAndErasesInAnyOrder) {
       live.pop_back();
     }
     ASSERT_EQ(t.size(), live.size());
+    ASSERT_EQ(t.open().size(), live.size());
   }
+  // The open list holds exactly the live ids, each pointing back at its slot.
+  std::set<std::uint64_t> listed;
+  for (std::size_t i = 0; i < t.open().size(); ++i) {
+    const auto& o = t.open()[i];
+    listed.insert(o.client_id.value);
+    ASSERT_NE(t.find(o.client_id), nullptr);
+    EXPECT_EQ(t.find(o.client_id)->dense, i);
+  }
+  EXPECT_EQ(listed, std::set<std::uint64_t>(live.begin(), live.end()));
   for (std::uint64_t id : live) {
     const OrderReservation* r = t.find(ClientOrderId{id});
     ASSERT_NE(r, nullptr);
