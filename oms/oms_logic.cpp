@@ -23,7 +23,8 @@ struct TradeCollector final : UserEventSink {
     attribute_fills(ev, api_key, funder, [&](const OurFill& f) {
       (void)rec->add_fill(f, ev.status);
       // A trade the venue lists as CONFIRMED is no longer in doubt, whether or not its frame reached us.
-      if (ev.status == TradeStatus::kConfirmed) book->on_settled(FillLedger::key(ev.trade_id, venue_key_of(f.order)));
+      if (ev.status == TradeStatus::kConfirmed)
+        book->on_settled(FillLedger::key(ev.trade_id, venue_key_of(f.order), f.leg));
     });
   }
 };
@@ -624,23 +625,24 @@ void OmsLogic::on_trade(const UserTradeEvent& ev) noexcept {
       ++counters_.stray_events;
       return;
     }
-    switch (ledger_.record(FillLedger::key(ev.trade_id, o->venue_key()), ev.status)) {
+    const std::uint64_t key = FillLedger::key(ev.trade_id, o->venue_key(), f.leg);
+    switch (ledger_.record(key, ev.status)) {
       case FillAction::kCount:
         if (table_.apply_fill(*o, f.qty, f.price, now) != Transition::kApplied) return;
-        count_fill(*o, f.qty, f.price, !f.maker, FillLedger::key(ev.trade_id, o->venue_key()), ev.status, now);
+        count_fill(*o, f.qty, f.price, !f.maker, key, ev.status, now);
         ++counters_.fills;
         report(*o, exec_kind_of(o->state), f.qty, f.price, ev.status);
         if (is_terminal(o->state)) closed(*o);
         else settle_slot(*o);
         return;
       case FillAction::kAdvance:
-        if (ev.status == TradeStatus::kConfirmed) balances_.on_settled(FillLedger::key(ev.trade_id, o->venue_key()));
+        if (ev.status == TradeStatus::kConfirmed) balances_.on_settled(key);
         report(*o, exec_kind_of(o->state), Qty{}, f.price, ev.status);
         return;
       case FillAction::kReverse:
         (void)table_.apply_fill(*o, -f.qty, f.price, now);
         count_fill(*o, -f.qty, f.price, false, 0, TradeStatus::kFailed, now);
-        balances_.on_settled(FillLedger::key(ev.trade_id, o->venue_key()));
+        balances_.on_settled(key);
         report(*o, exec_kind_of(o->state), -f.qty, f.price, TradeStatus::kFailed);
         return;
       case FillAction::kDuplicate:

@@ -2,13 +2,14 @@
 
 namespace polybot::oms {
 
-std::uint64_t FillLedger::key(std::string_view trade_id, VenueOrderKey order) noexcept {
+std::uint64_t FillLedger::key(std::string_view trade_id, VenueOrderKey order, std::uint32_t leg) noexcept {
   std::uint64_t h = 0xcbf29ce484222325ULL;
   for (char c : trade_id) {
     h ^= static_cast<std::uint8_t>(c);
     h *= 0x100000001b3ULL;
   }
   h ^= order.value + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
+  if (leg != 0) h = (h ^ (static_cast<std::uint64_t>(leg) * 0xff51afd7ed558ccdULL)) * 0x100000001b3ULL;
   return h == 0 ? 1 : h;
 }
 

@@ -25,8 +25,10 @@ class FillLedger {
  public:
   static constexpr std::size_t kCapacity = 1024;
 
-  // FNV-1a of the trade id mixed with our order's venue key.
-  [[nodiscard]] static std::uint64_t key(std::string_view trade_id, VenueOrderKey order) noexcept;
+  // FNV-1a of the trade id mixed with our order's venue key, and with the maker leg for a taker order's second and
+  // later legs (one trade against several makers is several fills; leg 0 keeps the key it always had).
+  [[nodiscard]] static std::uint64_t key(std::string_view trade_id, VenueOrderKey order,
+                                         std::uint32_t leg = 0) noexcept;
 
   FillAction record(std::uint64_t key, TradeStatus status) noexcept;
   [[nodiscard]] std::size_t size() const noexcept { return count_ < kCapacity ? count_ : kCapacity; }

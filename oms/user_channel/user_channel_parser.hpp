@@ -64,14 +64,14 @@ std::uint32_t attribute_fills(const UserTradeEvent& t, std::string_view api_key,
   std::uint32_t n = 0;
   if (t.trader_side == TraderSide::kTaker && t.taker_order_id_valid) {
     if (t.maker_count == 0) {
-      on_fill(OurFill{t.taker_order_id, t.size, t.price, false});
+      on_fill(OurFill{t.taker_order_id, t.size, t.price, false, 0});
       ++n;
     } else {
       for (std::uint32_t i = 0; i < t.maker_count; ++i) {
         const UserMakerOrder& m = t.makers[i];
         const bool same_token = m.asset_id.empty() || m.asset_id == t.asset_id;
         const Price px = same_token ? m.price : kPriceOne - m.price;
-        on_fill(OurFill{t.taker_order_id, m.matched_amount, px, false});
+        on_fill(OurFill{t.taker_order_id, m.matched_amount, px, false, i});
         ++n;
       }
     }
@@ -81,7 +81,7 @@ std::uint32_t attribute_fills(const UserTradeEvent& t, std::string_view api_key,
     if (!m.order_id_valid) continue;
     const bool ours = (!api_key.empty() && m.owner == api_key) || (!funder.empty() && iequals(m.maker_address, funder));
     if (!ours) continue;
-    on_fill(OurFill{m.order_id, m.matched_amount, m.price, true});
+    on_fill(OurFill{m.order_id, m.matched_amount, m.price, true, 0});
     ++n;
   }
   return n;

@@ -74,6 +74,7 @@ struct OurFill {
   Qty qty;
   Price price;          // the price our order filled at (the maker's price, or 1 - it for a complement match)
   bool maker = false;
+  std::uint32_t leg = 0;  // a taker fill: which maker leg of the trade (legs of one trade are separate fills)
 };
 
 }  // namespace polybot::oms

@@ -1,8 +1,10 @@
 // BalanceBook (what the venue's balances should be) and BalanceParser (GET /balance-allowance answers).
 #include <gtest/gtest.h>
 
+#include <random>
 #include <string>
 
+#include "oms/lifecycle/fill_ledger.hpp"
 #include "oms/reconcile/balance_book.hpp"
 #include "oms/reconcile/balance_parser.hpp"
 
@@ -61,6 +63,40 @@ TEST(BalanceParser, RefusalsNameTheFieldAndTheValue) {
   EXPECT_EQ(parse(p, R"({"balance":"5","allowance":true})", &a), BalanceParseError::kBadAllowance);
   EXPECT_EQ(parse(p, "not json", &a), BalanceParseError::kNotJson);
   EXPECT_EQ(p.error_text().substr(0, 4), "body");
+}
+
+TEST(BalanceParser, SurvivesMutatedAnswersAndEveryRefusalSaysWhy) {
+  const std::string seeds[] = {
+      R"({"balance":"1000000000","allowances":{"0xE111180000d2663C0091e4f400237545B87B996B":"1157920892373161954235"}})",
+      R"({"balance":"0","allowance":"0"})",
+      R"({"balance":123456,"allowances":{}})",
+  };
+  std::mt19937_64 rng(613);
+  BalanceParser p;
+  std::size_t ok = 0, refused = 0;
+  for (const auto& seed : seeds) {
+    for (int i = 0; i < 3000; ++i) {
+      std::string m = seed;
+      for (int e = 0, n = 1 + static_cast<int>(rng() % 3); e < n && !m.empty(); ++e) {
+        const std::size_t pos = rng() % m.size();
+        switch (rng() % 3) {
+          case 0: m[pos] = static_cast<char>(rng() % 256); break;
+          case 1: m.erase(pos, 1); break;
+          default: m.insert(pos, 1, "0123456789.-e\"{}[],:x"[rng() % 21]); break;
+        }
+      }
+      BalanceAnswer a;
+      if (parse(p, m, &a) == BalanceParseError::kNone) {
+        EXPECT_GE(a.balance, 0) << m;
+        ++ok;
+      } else {
+        EXPECT_FALSE(p.error_text().empty()) << m;
+        ++refused;
+      }
+    }
+  }
+  EXPECT_GT(ok, 0u);
+  EXPECT_GT(refused, 0u);
 }
 
 TEST(BalanceBook, ExpectsTheBaselinePlusTheCashFlowOfOurFills) {
@@ -149,6 +185,19 @@ TEST(BalanceBook, TokenCapacityIsBoundedAndOverflowIsReported) {
   }
   EXPECT_EQ(b.token_count(), BalanceBook::kMaxTokens);
   EXPECT_TRUE(b.token_overflow());
+}
+
+TEST(FillLedger, EachMakerLegOfOneTradeIsItsOwnFillAndLegZeroKeepsTheOldKey) {
+  const VenueOrderKey order{0x1122334455667788ULL};
+  const std::uint64_t k0 = FillLedger::key("trade-1", order);
+  EXPECT_EQ(FillLedger::key("trade-1", order, 0), k0);
+  const std::uint64_t k1 = FillLedger::key("trade-1", order, 1);
+  EXPECT_NE(k1, k0);
+  EXPECT_NE(FillLedger::key("trade-1", order, 2), k1);
+  FillLedger ledger;
+  EXPECT_EQ(ledger.record(k0, TradeStatus::kMatched), FillAction::kCount);
+  EXPECT_EQ(ledger.record(k1, TradeStatus::kMatched), FillAction::kCount);
+  EXPECT_EQ(ledger.record(k1, TradeStatus::kMatched), FillAction::kDuplicate);
 }
 
 }  // namespace

@@ -113,6 +113,31 @@ TEST(BalanceReconcile, FillsSinceTheBaselineAreExpectedAndTheCheckStaysClean) {
   EXPECT_EQ(l.balances().shares(0).low, 5'000'000);
 }
 
+TEST(BalanceReconcile, ATakerFillAcrossTwoMakersCountsEveryLegAndTheBalanceMatches) {
+  LoopbackVenue v;
+  AgentHarness h(v, with_check(BalanceCheck::kCollateralAndConditional));
+  ASSERT_TRUE(h.ok()) << h.error();
+  ASSERT_TRUE(h.ready());
+  v.venue().add_liquidity(kLbToken, Side::kSell, Price::from_raw(480'000), Qty::from_raw(5'000'000));
+  v.venue().add_liquidity(kLbToken, Side::kSell, Price::from_raw(490'000), Qty::from_raw(5'000'000));
+  // One trade, two maker legs: two fills at their own prices (the fill ledger keys them apart).
+  h.send(AgentHarness::order(1, Side::kBuy, kP50, kQ10));
+  ASSERT_TRUE(h.wait_for([&] { return h.has(1, ExecKind::kFilled); }, kWait));
+  EXPECT_EQ(h.filled(1), Qty::from_raw(kQ10));
+  ASSERT_TRUE(wait_confirmed(h, 1));
+  EXPECT_EQ(v.venue().collateral(), 1'000'000'000 - 2'400'000 - 2'450'000);
+  const ExecReport* s = reconcile_now(h);
+  ASSERT_NE(s, nullptr);
+  EXPECT_EQ(s->venue_reason, 0u);
+  EXPECT_EQ(h.finding(code(OmsReason::kBalanceExtra)), nullptr);  // no fill filled in at the limit price
+  EXPECT_EQ(h.finding(code(OmsReason::kBalanceMismatch)), nullptr);
+  h.stop();
+  const OmsLogic& l = h.oms().logic();
+  EXPECT_EQ(l.counters().fills, 2u);
+  EXPECT_EQ(l.balances().collateral().low, v.venue().collateral());
+  EXPECT_EQ(l.balances().shares(0).low, kQ10);
+}
+
 TEST(BalanceReconcile, MoneyDrainedBehindOurBackFailsClosedUntilExplained) {
   LoopbackVenue v;
   AgentHarnessOptions o;

@@ -50,10 +50,10 @@ TEST(Reconciler, ResolvesUnknownOrdersFromOpenOrdersAndTrades) {
   Reconciler r(ReconcileConfig{});
   r.begin();
   r.add_open(digest(1), Qty::from_raw(10'000'000), Qty::from_raw(3'000'000));
-  r.add_fill(OurFill{digest(2), Qty::from_raw(6'000'000), Price::from_raw(500'000), false}, TradeStatus::kMatched);
-  r.add_fill(OurFill{digest(2), Qty::from_raw(4'000'000), Price::from_raw(500'000), false}, TradeStatus::kConfirmed);
-  r.add_fill(OurFill{digest(4), Qty::from_raw(4'000'000), Price::from_raw(500'000), true}, TradeStatus::kMined);
-  r.add_fill(OurFill{digest(3), Qty::from_raw(9'000'000), Price::from_raw(500'000), true}, TradeStatus::kFailed);
+  r.add_fill(OurFill{digest(2), Qty::from_raw(6'000'000), Price::from_raw(500'000), false, 0}, TradeStatus::kMatched);
+  r.add_fill(OurFill{digest(2), Qty::from_raw(4'000'000), Price::from_raw(500'000), false, 0}, TradeStatus::kConfirmed);
+  r.add_fill(OurFill{digest(4), Qty::from_raw(4'000'000), Price::from_raw(500'000), true, 0}, TradeStatus::kMined);
+  r.add_fill(OurFill{digest(3), Qty::from_raw(9'000'000), Price::from_raw(500'000), true, 0}, TradeStatus::kFailed);
   Findings f;
   const ReconcileReport rep = r.finish(t, 10, f);
   EXPECT_TRUE(rep.clean());
