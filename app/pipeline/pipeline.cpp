@@ -1,6 +1,7 @@
 #include "app/pipeline/pipeline.hpp"
 
 #include <chrono>
+#include <string_view>
 #include <thread>
 
 #include "signal/strategy_factory.hpp"
@@ -55,6 +56,15 @@ void fill_live_report(const LiveFeed& f, PipelineReport::Live& out) {
   if (const auto* s = f.rtds()) {
     out.rtds_frames = s->frames();
     out.disconnects += s->disconnects();
+  }
+  if (const auto* c = f.coingecko()) {
+    const auto& n = c->counters();
+    out.coingecko_answers = n.answers;
+    out.coingecko_checks = n.checks;
+    out.coingecko_divergences = n.divergences;
+    out.coingecko_errors = n.http_errors + n.rate_limited + n.parse_errors;
+    out.coingecko_last_bps = n.last_deviation_bps;
+    out.coingecko_state = feed::to_string(n.state);
   }
   if (const auto* r = f.roller()) {
     out.windows_found = r->counters().found;
@@ -278,6 +288,13 @@ void print_report(std::FILE* out, const PipelineConfig& cfg, const PipelineRepor
                  u(f.windows_found), u(f.windows_missed), u(f.subscribed), u(f.unsubscribed), u(f.resyncs_applied),
                  u(f.published), u(f.book_tops), u(f.timers), u(f.market_defs), u(f.klines), u(f.btc_ticks),
                  u(f.trades), u(f.ref_prices), u(f.dropped));
+    if (std::string_view(f.coingecko_state) != "off") {
+      std::fprintf(out,
+                   "          CoinGecko check %s: %llu answers, %llu compared, %llu diverged, last %lld bps off "
+                   "Binance (%llu failed requests)\n",
+                   f.coingecko_state, u(f.coingecko_answers), u(f.coingecko_checks), u(f.coingecko_divergences),
+                   static_cast<long long>(f.coingecko_last_bps), u(f.coingecko_errors));
+    }
   } else {
     std::fprintf(out, "  feed    klines read            -> %llu Kline\n", u(r.klines));
   }

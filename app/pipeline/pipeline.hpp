@@ -44,6 +44,10 @@ struct PipelineReport {
     std::uint64_t polymarket_frames = 0, binance_frames = 0, rtds_frames = 0, parse_errors = 0, disconnects = 0;
     std::uint64_t windows_found = 0, windows_missed = 0, subscribed = 0, unsubscribed = 0, resyncs_applied = 0;
     std::uint64_t books_invalidated = 0;
+    // The CoinGecko sanity check ([feed.coingecko]); state "off" when not configured.
+    std::uint64_t coingecko_answers = 0, coingecko_checks = 0, coingecko_divergences = 0, coingecko_errors = 0;
+    std::int64_t coingecko_last_bps = 0;
+    const char* coingecko_state = "off";
   };
   bool live = false;
   Live feed;

@@ -80,6 +80,8 @@ void CoinGeckoCheck::stop() noexcept {
 int CoinGeckoCheck::poll() noexcept {
   if (!started_ || in_flight_) return 0;
   const std::int64_t now = now_ns();
+  // An answer that came before any Binance ticker (start-up) is compared as soon as one is there.
+  if (pending_ && compare(last_, now)) pending_ = false;
   if (now < next_ns_) return 0;
   net::HttpRequest req;
   req.target = target_;
@@ -134,20 +136,23 @@ void CoinGeckoCheck::on_response(net::HttpClient&, std::uint64_t, const net::Htt
   p.hdr.seq = ++seq_;
   counters_.last_price = p.value;
   sink_.on_ref_price(p);
-  compare(p, now);
-}
-
-void CoinGeckoCheck::compare(const RefPrice& p, std::int64_t now) noexcept {
+  last_ = p;
   if (now - p.hdr.ts_exch > static_cast<std::int64_t>(config_.max_age_s) * kNsPerS) {
     ++counters_.stale;
     counters_.state = SanityState::kStale;
+    pending_ = false;
     return;
   }
+  pending_ = !compare(p, now);
+  if (pending_) ++counters_.unchecked;
+}
+
+bool CoinGeckoCheck::compare(const RefPrice& p, std::int64_t now) noexcept {
+  if (now - p.hdr.ts_exch > static_cast<std::int64_t>(config_.max_age_s) * kNsPerS) return true;  // too old now
   const BtcTick* t = symbol_.valid() ? books_.last_ticker(symbol_) : nullptr;
   if (t == nullptr || t->bid.raw <= 0 || t->ask.raw <= 0 ||
       now - t->hdr.ts_recv > static_cast<std::int64_t>(config_.max_ticker_age_s) * kNsPerS) {
-    ++counters_.unchecked;
-    return;
+    return false;
   }
   // Integer maths: prices are ~1e13 in 1e-8 units, times 1e4 stays far below 2^127.
   const i128 mid2 = static_cast<i128>(t->bid.raw) + t->ask.raw;  // twice the mid
@@ -162,6 +167,7 @@ void CoinGeckoCheck::compare(const RefPrice& p, std::int64_t now) noexcept {
   } else {
     counters_.state = SanityState::kAgrees;
   }
+  return true;
 }
 
 }  // namespace polybot::feed

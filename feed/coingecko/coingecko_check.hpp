@@ -45,7 +45,7 @@ struct CoinGeckoCounters {
   std::uint64_t rate_limited = 0;     // 429
   std::uint64_t parse_errors = 0;
   std::uint64_t stale = 0;            // last_updated_at older than max_age_s
-  std::uint64_t unchecked = 0;        // no fresh Binance ticker to compare with
+  std::uint64_t unchecked = 0;        // answers with no fresh Binance ticker to compare with when they came
   std::uint64_t checks = 0;
   std::uint64_t divergences = 0;
   std::int64_t last_deviation_bps = 0;  // signed: CoinGecko above Binance is positive
@@ -79,7 +79,8 @@ class CoinGeckoCheck final : public net::HttpHandler {
                  RawFrameSink* raw);
   std::int64_t now_ns() const noexcept;
   void back_off(std::int64_t now, std::int64_t retry_after_s) noexcept;
-  void compare(const RefPrice& p, std::int64_t now) noexcept;
+  // False when there is no fresh ticker to compare with yet (the answer stays pending).
+  bool compare(const RefPrice& p, std::int64_t now) noexcept;
 
   CoinGeckoConfig config_;
   const BookSet& books_;
@@ -90,6 +91,8 @@ class CoinGeckoCheck final : public net::HttpHandler {
   std::unique_ptr<net::HttpClient> http_;
   std::string target_;
   bool in_flight_ = false;
+  bool pending_ = false;         // the last answer waits for a Binance ticker
+  RefPrice last_{};
   bool started_ = false;
   std::int64_t next_ns_ = 0;
   std::uint32_t failures_ = 0;   // consecutive: the back-off doubles with each

@@ -88,13 +88,11 @@ struct SimWorld {
     loop.run_for_ms(20);
     sim->stop();
   }
-  // Waits for the first ticker, then for one CoinGecko answer.
+  // Both start together, as in the live feed: the answer may come before the first ticker and then waits for it.
   bool run() {
     binance->start();
-    const InstrumentId id = symbols.find("BTCUSDT");
-    if (!loop.run_until([&] { return books.last_ticker(id) != nullptr; }, 5000)) return false;
     check->start();
-    return loop.run_until([&] { return check->poll() >= 0 && !sink.refs.empty(); }, 5000);
+    return loop.run_until([&] { return check->poll() >= 0 && check->counters().checks == 1; }, 5000);
   }
 };
 
@@ -241,14 +239,31 @@ TEST(CoinGeckoCheck, AnOldAnswerIsStaleNotCompared) {
   EXPECT_EQ(w.check->counters().state, SanityState::kStale);
 }
 
-TEST(CoinGeckoCheck, WithoutAFreshTickerNothingIsCompared) {
+TEST(CoinGeckoCheck, AnAnswerBeforeAnyTickerIsComparedWhenOneArrives) {
   ScriptWorld w(false);
   w.add(200, kGood);
   w.check->start();
   ASSERT_TRUE(w.answered(1));
   EXPECT_EQ(w.check->counters().unchecked, 1u);
+  EXPECT_EQ(w.check->counters().checks, 0u);
   EXPECT_EQ(w.check->counters().state, SanityState::kUnknown);
   EXPECT_EQ(w.sink.refs.size(), 1u);  // still published: the journal has it
+  w.clock.advance(5 * kS);
+  (void)w.check->poll();
+  EXPECT_EQ(w.check->counters().checks, 0u);  // still no ticker: still pending
+  BtcTick t{};
+  t.hdr.type = MsgType::kBtcTick;
+  t.hdr.instrument = w.symbols.find("BTCUSDT");
+  t.hdr.ts_recv = w.clock.now_ns();
+  t.bid = *UsdPrice::parse("70000.00");
+  t.ask = *UsdPrice::parse("70000.00");
+  w.books.on_btc_tick(t);
+  EXPECT_EQ(w.check->poll(), 0);  // nothing sent (not due), but the pending answer is compared
+  EXPECT_EQ(w.check->counters().checks, 1u);
+  EXPECT_EQ(w.check->counters().state, SanityState::kDiverged);  // 67187.34 vs 70000: -401 bps
+  EXPECT_EQ(w.check->counters().last_deviation_bps, -401);
+  (void)w.check->poll();
+  EXPECT_EQ(w.check->counters().checks, 1u);  // compared once
 }
 
 TEST(CoinGeckoCheck, RateLimitBacksOffForRetryAfterThenRecovers) {
