@@ -679,7 +679,16 @@ void OmsLogic::on_gap(bool open) noexcept {
 // ---- reconciliation ----
 
 void OmsLogic::step_reconcile(std::int64_t now) noexcept {
-  if (gateway_ == nullptr || phase_ != ReconcilePhase::kIdle || !reconcile_wanted_ || now < next_reconcile_ns_) return;
+  if (gateway_ == nullptr || phase_ != ReconcilePhase::kIdle) return;
+  if (!reconcile_wanted_ && reconcile_clean_ && cfg_.reconcile.balance_interval_ms > 0 &&
+      cfg_.reconcile.balance_check != BalanceCheck::kOff && now >= next_balance_ns_ && next_balance_ns_ != 0) {
+    // Between reconciliations: the balances alone (open orders and trades were clean last time).
+    orders_ok_ = true;
+    orders_unexplained_ = 0;
+    start_balances(now);
+    return;
+  }
+  if (!reconcile_wanted_ || now < next_reconcile_ns_) return;
   const SendStatus s = gateway_->query_open_orders();
   note_sent(s, RequestKind::kDataOrders, 0, false, {});
   if (s != SendStatus::kSent) return;
@@ -781,6 +790,7 @@ void OmsLogic::on_query_answer(RequestKind kind, VenueError error, std::string_v
 
 void OmsLogic::finish_reconcile(std::int64_t now, bool ok, std::uint32_t unexplained) noexcept {
   phase_ = ReconcilePhase::kIdle;
+  next_balance_ns_ = now + cfg_.reconcile.balance_interval_ms * kMs;
   ++counters_.reconciliations;
   reconcile_clean_ = ok;
   if (!reconcile_clean_) ++counters_.unexplained;

@@ -278,6 +278,7 @@ class OmsLogic final : public StageLogic, public GatewayListener, public UserCha
   std::uint64_t balance_epoch_ = 0;       // the book's epoch when that read went out
   std::uint64_t balances_epoch_ = 0;      // ... when the first read of this reconciliation went out
   std::uint32_t balance_retries_ = 0;
+  std::int64_t next_balance_ns_ = 0;      // the next balance-only check (balance_interval_ms)
   bool orders_ok_ = true;                 // this reconciliation's open-orders/trades part
   std::uint32_t orders_unexplained_ = 0;
   bool balance_fail_closed_ = false;      // money or shares missing: no new orders until a clean check

@@ -204,11 +204,12 @@ bool parse_oms_config(const toml::table& root, std::string_view origin, const st
                         : rc.balance_check == oms::BalanceCheck::kCollateral ? "collateral"
                                                                              : "collateral_and_conditional";
     if (!c.known(*r, rp, {"balance_check", "balance_tolerance", "fee_rate_bps", "in_doubt_max_ms", "retry_ms",
-                          "trades_lookback_s"}) ||
+                          "trades_lookback_s", "balance_interval_ms"}) ||
         !c.choice(*r, rp, "balance_check", {"off", "collateral", "collateral_and_conditional"}, check) ||
         !c.integer_as(*r, rp, "balance_tolerance", 0, 1'000'000'000'000LL, rc.balance_tolerance) ||
         !c.integer_as(*r, rp, "fee_rate_bps", 0, 10'000, rc.fee_rate_bps) ||
         !c.integer_as(*r, rp, "in_doubt_max_ms", 1'000, 86'400'000, rc.in_doubt_max_ms) ||
+        !c.integer_as(*r, rp, "balance_interval_ms", 0, 86'400'000, rc.balance_interval_ms) ||
         !c.integer_as(*r, rp, "retry_ms", 10, 600'000, k.oms.reconcile_retry_ms) ||
         !c.integer_as(*r, rp, "trades_lookback_s", 0, 30LL * 86'400, k.oms.trades_lookback_s)) {
       return false;

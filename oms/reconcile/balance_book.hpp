@@ -35,6 +35,9 @@ struct ReconcileConfig {
   std::int64_t fee_rate_bps = 700;
   // A fill in doubt this long (its CONFIRMED never seen) is taken as settled.
   std::int64_t in_doubt_max_ms = 600'000;
+  // > 0: between reconciliations, the balances alone are read and judged this often (0: only when a
+  // reconciliation runs - start, Unknown, reconnect, failed cancel, the reconcile command).
+  std::int64_t balance_interval_ms = 0;
 };
 
 struct BalanceBounds {

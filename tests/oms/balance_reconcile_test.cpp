@@ -336,6 +336,26 @@ TEST(BalanceReconcile, CollateralBelowOurOpenBuysRefusesNewBuysButNotSells) {
   EXPECT_TRUE(h.oms().logic().buys_blocked());
 }
 
+TEST(BalanceReconcile, APeriodicBalanceCheckCatchesADrainBetweenReconciliations) {
+  LoopbackVenue v;
+  AgentHarnessOptions o;
+  o.reconcile.balance_interval_ms = 150;
+  AgentHarness h(v, o);
+  ASSERT_TRUE(h.ok()) << h.error();
+  ASSERT_TRUE(h.ready());
+  // Balance-only passes: the balances are read again, open orders and trades are not.
+  const std::uint64_t pages = v.venue().stats().pages_served;
+  const std::uint64_t reads = v.venue().stats().balance_reads;
+  ASSERT_TRUE(h.wait_for([&] { return h.summaries() >= 3; }, kWait));
+  EXPECT_GE(v.venue().stats().balance_reads, reads + 2);
+  EXPECT_EQ(v.venue().stats().pages_served, pages);
+  v.venue().adjust_collateral(-1'000'000);  // $1 gone: no Unknown, no command, nobody asked
+  ASSERT_TRUE(h.wait_for([&] { return h.finding(code(OmsReason::kBalanceMismatch)) != nullptr; }, kWait));
+  h.send(AgentHarness::order(1, Side::kBuy, kP50, kQ10));
+  ASSERT_TRUE(h.wait_for([&] { return h.has(1, ExecKind::kRejected); }, kWait));
+  EXPECT_EQ(h.last(1, ExecKind::kRejected)->venue_reason, code(OmsReason::kFailClosed));
+}
+
 TEST(BalanceReconcile, OffMeansNoBalanceReads) {
   LoopbackVenue v;
   AgentHarness h(v, with_check(BalanceCheck::kOff));

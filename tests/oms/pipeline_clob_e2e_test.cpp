@@ -289,7 +289,7 @@ TEST(OmsConfig, ReconcileTableSetsTheBalanceCheckAndNamesBadKeysAndValues) {
   auto cfg = parse_pipeline_config(std::string(embedded_default_config()) + "\n" + base +
                                        "[oms.reconcile]\nbalance_check = \"collateral_and_conditional\"\n"
                                        "balance_tolerance = 5000\nfee_rate_bps = 0\nin_doubt_max_ms = 60000\n"
-                                       "retry_ms = 250\ntrades_lookback_s = 600\n",
+                                       "retry_ms = 250\ntrades_lookback_s = 600\nbalance_interval_ms = 30000\n",
                                    "t.toml", POLYBOT_SOURCE_DIR);
   ASSERT_TRUE(cfg.has_value()) << cfg.error();
   const oms::OmsConfig& o = cfg->oms.clob.oms;
@@ -299,6 +299,7 @@ TEST(OmsConfig, ReconcileTableSetsTheBalanceCheckAndNamesBadKeysAndValues) {
   EXPECT_EQ(o.reconcile.in_doubt_max_ms, 60'000);
   EXPECT_EQ(o.reconcile_retry_ms, 250);
   EXPECT_EQ(o.trades_lookback_s, 600);
+  EXPECT_EQ(o.reconcile.balance_interval_ms, 30'000);
   EXPECT_NE(parse_error(base + "[oms.reconcile]\nbalance_check = \"shares\"\n")
                 .find("oms.reconcile.balance_check = \"shares\""),
             std::string::npos);
