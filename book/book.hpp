@@ -99,6 +99,14 @@ class Book {
   // already applied is ignored as a whole.
   void begin_snapshot(std::int64_t ts_ms, std::int64_t recv_ns) noexcept;
   void snapshot_level(BookSide side, Price price, Qty size) noexcept;
+  // A whole side of the snapshot at once: any range of items with `.price` (Price) and `.size` (Qty).
+  template <class Levels>
+  void snapshot_side(BookSide side, const Levels& levels) noexcept {
+    if (!in_snapshot_ || snapshot_ignored_) return;
+    for (const auto& l : levels) {
+      if (set_level(side, l.price, l.size) != LevelStatus::kOk) snapshot_bad_level_ = true;
+    }
+  }
   SnapshotStatus end_snapshot(bool hash_ok = true) noexcept;
 
   // One price_change entry: absolute size at a level, then the checks. `top` may be null (legacy shapes).

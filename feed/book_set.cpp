@@ -138,6 +138,21 @@ void BookSet::on_book_level(const BookLevel& m) noexcept {
   mark_changed(m.hdr.instrument);
 }
 
+void BookSet::on_book_snapshot_side(const BookLevel& proto, std::span<const SnapshotLevel> levels) noexcept {
+  if ((proto.hdr.flags & msg_flag::kSnapshot) == 0 || levels.empty()) {
+    MarketSink::on_book_snapshot_side(proto, levels);  // not a snapshot side: level by level
+    return;
+  }
+  // Same effect and counters as one on_book_level per level, with one book lookup for the side.
+  book::Book* b = book_for_update(proto.hdr.instrument);
+  if (b == nullptr) {
+    counters_.unprepared += levels.size() - 1;  // book_for_update counted the first
+    return;
+  }
+  counters_.levels_applied += levels.size();
+  b->snapshot_side(proto.side, levels);
+}
+
 }  // namespace polybot::feed
 
 namespace polybot::feed {

@@ -73,6 +73,7 @@ class BookSet final : public MarketSink {
   // MarketSink
   void on_book_snapshot(const BookSnapshot& m) noexcept override;
   void on_book_level(const BookLevel& m) noexcept override;
+  void on_book_snapshot_side(const BookLevel& proto, std::span<const SnapshotLevel> levels) noexcept override;
   void on_trade(const Trade& m) noexcept override;
   void on_tick_size_change(const TickSizeChange& m) noexcept override;
   void on_quote(const QuoteEvent& q) noexcept override;

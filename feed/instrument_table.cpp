@@ -113,10 +113,4 @@ void InstrumentTable::rebuild_slots() noexcept {
   }
 }
 
-std::string_view InstrumentTable::key_of(InstrumentId id) const noexcept {
-  if (id.value == 0 || id.value > keys_.size()) return {};
-  const Key& k = keys_[id.value - 1];
-  return {k.text, k.len};  // "" once released
-}
-
 }  // namespace polybot::feed

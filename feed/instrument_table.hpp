@@ -32,8 +32,12 @@ class InstrumentTable {
   // find(), or add() when auto-registration is on (tools that replay unknown captures).
   InstrumentId resolve(std::string_view key) noexcept { return auto_add_ ? add(key) : find(key); }
   void set_auto_add(bool on) noexcept { auto_add_ = on; }
-  // The key of id ("" when unknown).
-  [[nodiscard]] std::string_view key_of(InstrumentId id) const noexcept;
+  // The key of id ("" when unknown). Inline: the parsers re-check their last few ids with it on every message.
+  [[nodiscard]] std::string_view key_of(InstrumentId id) const noexcept {
+    if (id.value == 0 || id.value > keys_.size()) return {};
+    const Key& k = keys_[id.value - 1];
+    return {k.text, k.len};  // "" once released
+  }
   // Ids ever created (live + released); live() of them hold a key.
   [[nodiscard]] std::size_t size() const noexcept { return keys_.size(); }
   [[nodiscard]] std::size_t live() const noexcept { return keys_.size() - dead_; }

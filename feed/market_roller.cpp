@@ -44,6 +44,9 @@ class ResyncFilter final : public MarketSink {
   void on_book_level(const BookLevel& m) noexcept override {
     if (pass_) books_.on_book_level(m);
   }
+  void on_book_snapshot_side(const BookLevel& proto, std::span<const SnapshotLevel> levels) noexcept override {
+    if (pass_) books_.on_book_snapshot_side(proto, levels);
+  }
 
   bool applied_ = false, too_old_ = false, wrong_asset_ = false;
   std::int64_t ts_ms_ = 0;

@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cstdlib>
 #include <string>
 #include <vector>
 
@@ -214,6 +215,148 @@ void BM_PriceChange_ParseLatency_Nlohmann(benchmark::State& state) {
   latency(state, [&] { benchmark::DoNotOptimize(nlohmann_price_change(kPriceChange)); });
 }
 BENCHMARK(BM_PriceChange_ParseLatency_Nlohmann);
+
+// ---- Floor of the price_change parse with simdjson On-Demand on this machine --------------------------------
+// Not parsers: references that show how much of the Polybot row is simdjson itself. Stage 1 only (the structural
+// index of the 370 bytes: what any On-Demand parser pays before reading a field); stage 1 plus visiting every key
+// and value token with no value decoded; and a schema-specific reader that decodes exactly the fields the engine
+// uses into a struct (no escapes, no validation beyond the types, no token lookup, no sink) — the least a
+// price_change reader built on On-Demand can do.
+
+namespace od = simdjson::ondemand;
+
+struct FloorParser {
+  od::parser parser;
+  FloorParser() {
+    if (parser.allocate(1u << 16)) std::abort();
+  }
+  bool stage1(const PaddedFrame& f, od::document& doc) {
+    return !parser.iterate(f.frame.data(), f.frame.size(), f.frame.size() + net::kFramePadding).get(doc);
+  }
+};
+
+std::size_t walk_tokens(od::document& doc) {
+  std::size_t n = 0;
+  od::object obj;
+  if (doc.get_object().get(obj)) return 0;
+  for (auto f : obj) {
+    od::field& fld = f.value_unsafe();
+    const char* k = fld.key().raw();
+    n += static_cast<unsigned char>(k[0]);
+    if (k[0] == 'p' && k[5] == '_') {  // price_changes
+      od::array arr;
+      if (fld.value().get_array().get(arr)) return 0;
+      for (auto el : arr) {
+        od::object o;
+        if (el.get_object().get(o)) return 0;
+        for (auto g : o) {
+          od::field& f2 = g.value_unsafe();
+          n += static_cast<unsigned char>(f2.key().raw()[0]) + f2.value().raw_json_token().size();
+        }
+      }
+    } else {
+      n += fld.value().raw_json_token().size();
+    }
+  }
+  return n;
+}
+
+struct LeanChange {
+  std::int64_t ts = 0, price = 0, size = 0, best_bid = 0, best_ask = 0;
+  std::string_view asset;
+  bool buy = false, is_price_change = false;
+};
+
+bool lean_price_change(od::document& doc, LeanChange& o) {
+  using namespace polybot::feed::detail;
+  od::object obj;
+  if (doc.get_object().get(obj)) return false;
+  std::string_view text;
+  for (auto f : obj) {
+    od::field& fld = f.value_unsafe();
+    const char* k = fld.key().raw();
+    const std::string_view t = token(fld.value());
+    if (k[0] == 'e') {
+      o.is_price_change = t == "\"price_change\"";
+    } else if (k[0] == 't') {
+      if (!plain_fixed_token(t, 0, false, text, o.ts)) return false;
+    } else if (raw_key_is(k, "price_changes")) {
+      od::array arr;
+      if (fld.value().get_array().get(arr)) return false;
+      for (auto el : arr) {
+        od::object c;
+        if (el.get_object().get(c)) return false;
+        for (auto g : c) {
+          od::field& f2 = g.value_unsafe();
+          const char* k2 = f2.key().raw();
+          const std::string_view v = token(f2.value());
+          bool ok = true;
+          switch (k2[0]) {
+            case 'a': ok = raw_string(v, o.asset); break;
+            case 'p': ok = plain_fixed_token(v, 6, false, text, o.price); break;
+            case 's':
+              if (k2[1] == 'i' && k2[2] == 'z') ok = plain_fixed_token(v, 6, false, text, o.size);
+              else o.buy = v == "\"BUY\"";
+              break;
+            case 'b':
+              ok = plain_fixed_token(v, 6, false, text, k2[6] == 'i' ? o.best_bid : o.best_ask);
+              break;
+            default: break;
+          }
+          if (!ok) return false;
+        }
+      }
+    }
+  }
+  return true;
+}
+
+void BM_PriceChange_FloorStage1Latency(benchmark::State& state) {
+  FloorParser fp;
+  od::document doc;
+  if (!fp.stage1(kPriceChangeIn, doc)) {
+    state.SkipWithError("stage 1 failed");
+    return;
+  }
+  latency(state, [&] {
+    od::document d;
+    benchmark::DoNotOptimize(fp.stage1(kPriceChangeIn, d));
+  });
+}
+BENCHMARK(BM_PriceChange_FloorStage1Latency);
+
+void BM_PriceChange_FloorWalkLatency(benchmark::State& state) {
+  FloorParser fp;
+  od::document doc;
+  if (!fp.stage1(kPriceChangeIn, doc) || walk_tokens(doc) == 0) {
+    state.SkipWithError("walk failed");
+    return;
+  }
+  latency(state, [&] {
+    od::document d;
+    benchmark::DoNotOptimize(fp.stage1(kPriceChangeIn, d) ? walk_tokens(d) : 0);
+  });
+}
+BENCHMARK(BM_PriceChange_FloorWalkLatency);
+
+void BM_PriceChange_FloorLeanReaderLatency(benchmark::State& state) {
+  FloorParser fp;
+  od::document doc;
+  LeanChange c;
+  if (!fp.stage1(kPriceChangeIn, doc) || !lean_price_change(doc, c) || !c.is_price_change || !c.buy ||
+      c.ts != 1729084877448 || c.price != 600000 || c.size != 3300000000 || c.best_bid != 600000 ||
+      c.best_ask != 700000 || c.asset != kAsset) {
+    state.SkipWithError("lean reader check failed");
+    return;
+  }
+  latency(state, [&] {
+    od::document d;
+    LeanChange out;
+    benchmark::DoNotOptimize(fp.stage1(kPriceChangeIn, d) && lean_price_change(d, out));
+    benchmark::DoNotOptimize(out);
+  });
+}
+BENCHMARK(BM_PriceChange_FloorLeanReaderLatency);
 
 // ---- Polymarket book 20x20 ---------------------------------------------------------------------------------
 

@@ -151,20 +151,55 @@ inline bool string_from_token(od::value& v, std::string_view t, std::string_view
 
 inline bool read_string(od::value& v, std::string_view& out) noexcept { return string_from_token(v, token(v), out); }
 
+// The body of a JSON string token as it lies in the input, escapes not decoded: for fields a message may never
+// use (decode later with unescape_raw) or that are compared against known texts first.
+[[gnu::always_inline]] inline bool raw_string(std::string_view t, std::string_view& out) noexcept {
+  if (t.size() < 2 || t.front() != '"' || t.back() != '"') return false;
+  out = std::string_view(t.data() + 1, t.size() - 2);
+  return true;
+}
+
+// Decodes the raw string body `raw` (from raw_string: it lies in the padded input, its closing quote after it)
+// into dst with simdjson's own unescape; dst must have raw.size() + SIMDJSON_PADDING bytes. Advances dst.
+inline bool unescape_raw(const od::parser& parser, std::string_view raw, std::uint8_t*& dst,
+                         std::string_view& out) noexcept {
+  return !parser.unescape(od::raw_json_string(reinterpret_cast<const std::uint8_t*>(raw.data())), dst).get(out);
+}
+
 // ---- keys ----------------------------------------------------------------------------------------------------
 // Whether the raw key at k (fld.key().raw(): the byte after the opening quote) is exactly lit: its bytes and then
 // the closing quote, one fixed-size compare, no length needed. A quote right after the letters is the closing one
 // (an escaped quote would have a backslash before it, never a letter). k lies in a padded frame, so reading
 // sizeof(lit) bytes is safe even for a shorter key.
+// The M bytes at p equal the M bytes at lit, as a few word compares with constant offsets (overlapping words for
+// the tail): GCC turns a 9-16 byte memcmp into a libc call, which costs more than the compare.
+template <std::size_t M>
+[[gnu::always_inline]] inline bool same_bytes(const char* p, const char* lit) noexcept {
+  if constexpr (M >= 8) {
+    const auto word_eq = [&](std::size_t at) noexcept {
+      std::uint64_t a, b;
+      std::memcpy(&a, p + at, 8);
+      std::memcpy(&b, lit + at, 8);
+      return a == b;
+    };
+    for (std::size_t at = 0; at + 8 <= M; at += 8) {
+      if (!word_eq(at)) return false;
+    }
+    return M % 8 == 0 || word_eq(M - 8);
+  } else {
+    return std::memcmp(p, lit, M) == 0;  // under 8 bytes GCC inlines it
+  }
+}
+
 template <std::size_t N>
 [[gnu::always_inline]] inline bool raw_key_is(const char* k, const char (&lit)[N]) noexcept {
-  return std::memcmp(k, lit, N - 1) == 0 && k[N - 1] == '"';
+  return same_bytes<N - 1>(k, lit) && k[N - 1] == '"';
 }
 
 // Key equality against a literal, as fixed-size compares the compiler inlines (no strlen, no memcmp call).
 template <std::size_t N>
 [[gnu::always_inline]] inline bool key_is(std::string_view k, const char (&lit)[N]) noexcept {
-  return k.size() == N - 1 && std::memcmp(k.data(), lit, N - 1) == 0;
+  return k.size() == N - 1 && same_bytes<N - 1>(k.data(), lit);
 }
 
 // ---- exact fixed point ------------------------------------------------------------------------------------------
@@ -358,6 +393,22 @@ inline bool scalar_text(od::value& v, std::string_view& out) noexcept { return s
   return false;
 }
 
+// The common case of fixed_from_token without the od::value: a string without escapes or a number token. False
+// means "not this case or not a decimal": the caller then tries the escaped form (a cold path), so the hot loop
+// never hands the value to simdjson's unescape (that alone keeps the iterator out of registers).
+[[gnu::always_inline]] inline bool plain_fixed_token(std::string_view t, int decimals, bool allow_negative,
+                                                     std::string_view& text, std::int64_t& out) noexcept {
+  if (t.size() >= 2 && t.front() == '"' && t.back() == '"') {
+    text = std::string_view(t.data() + 1, t.size() - 2);
+    return parse_fixed_impl<true>(text, decimals, allow_negative, out);
+  }
+  if (!t.empty() && (t.front() == '-' || (t.front() >= '0' && t.front() <= '9'))) {
+    text = t;
+    return parse_fixed_impl<true>(t, decimals, allow_negative, out);
+  }
+  return false;
+}
+
 [[gnu::always_inline]] inline bool fixed_from_token(od::value& v, std::string_view t, int decimals,
                                                   bool allow_negative, std::int64_t& out) noexcept {
   std::string_view text;
@@ -391,6 +442,18 @@ inline std::int64_t ms_to_ns(std::int64_t ms) noexcept {
   std::int64_t ns = 0;
   if (__builtin_mul_overflow(ms, kNsPerMs, &ns)) return ms < 0 ? INT64_MIN : INT64_MAX;
   return ns;
+}
+
+// msg_header's fields written into an existing (zeroed, reused) header one by one. On the hot path a header built
+// apart and then copied costs a store-forwarding stall per 16 bytes (the copy reads back the fresh narrow stores).
+[[gnu::always_inline]] inline void set_header(MsgHeader& h, MsgType type, InstrumentId id, std::int64_t ts_ms,
+                                              std::int64_t recv_ns) noexcept {
+  h.type = type;
+  h.producer = Stage::kFeed;
+  h.instrument = id;
+  h.ts_exch = ms_to_ns(ts_ms);
+  h.ts_recv = recv_ns;
+  h.ts_origin = recv_ns;
 }
 
 // The header of a message the feed produces from a venue event at ts_ms (venue clock) received at recv_ns.

@@ -1,6 +1,6 @@
-// MarketSink: where parsers put what they decoded. One virtual call per message; every default does nothing, so a
-// consumer overrides only what it needs. Called on the parser's thread, synchronously inside parse(); string
-// views passed in are valid only for the duration of the call. Implementations must not throw.
+// MarketSink: where parsers put what they decoded. One virtual call per message (a snapshot: one per side); every
+// default does nothing, so a consumer overrides only what it needs. Called on the parser's thread, synchronously
+// inside parse(); views and references passed in are valid only for the duration of the call. Must not throw.
 #pragma once
 
 #include <cstdint>
@@ -32,12 +32,29 @@ struct MarketInfo {
   Price tick;
 };
 
+// One level of a snapshot side, as the parser hands a whole side over (on_book_snapshot_side).
+struct SnapshotLevel {
+  Price price;
+  Qty size;
+};
+
 class MarketSink {
  public:
   virtual ~MarketSink() = default;
   // Polymarket
   virtual void on_book_snapshot(const BookSnapshot& /*m*/) noexcept {}
   virtual void on_book_level(const BookLevel& /*m*/) noexcept {}
+  // One side of a snapshot at once (between the kBegin and kEnd on_book_snapshot calls), in the venue's order:
+  // `proto` is the BookLevel every level would carry (instrument, side, flags, times). The default hands each
+  // level to on_book_level, so a sink that only overrides that one sees exactly the same messages.
+  virtual void on_book_snapshot_side(const BookLevel& proto, std::span<const SnapshotLevel> levels) noexcept {
+    BookLevel l = proto;
+    for (const SnapshotLevel& s : levels) {
+      l.price = s.price;
+      l.size = s.size;
+      on_book_level(l);
+    }
+  }
   virtual void on_trade(const Trade& /*m*/) noexcept {}
   virtual void on_tick_size_change(const TickSizeChange& /*m*/) noexcept {}
   virtual void on_quote(const QuoteEvent& /*q*/) noexcept {}

@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "feed/parse/polymarket_parser.hpp"
 
@@ -127,6 +129,52 @@ TEST(BookSet, UpdatesForUnpreparedTokensAreCountedNotApplied) {
             ParseStatus::kOk);
   EXPECT_EQ(books.book(other), nullptr);
   EXPECT_EQ(books.counters().unprepared, 2u);  // begin and end markers
+}
+
+// The parser hands a snapshot over one side at a time; the BookSet applies a side in one call. A sink that only
+// knows on_book_level gets the same levels one by one (MarketSink's default): both must build the same book.
+TEST(BookSet, ASnapshotSideAtOnceBuildsTheSameBookAsLevelByLevel) {
+  struct LevelByLevel final : MarketSink {
+    BookSet& to;
+    explicit LevelByLevel(BookSet& b) : to(b) {}
+    void on_book_snapshot(const BookSnapshot& m) noexcept override { to.on_book_snapshot(m); }
+    void on_book_level(const BookLevel& m) noexcept override { to.on_book_level(m); }
+  };
+  InstrumentTable tokens(16);
+  const InstrumentId up = tokens.add(kUp);
+  PolymarketParser parser(tokens);
+  BookSet batched, single;
+  batched.prepare_book(up);
+  single.prepare_book(up);
+  LevelByLevel relay(single);
+  std::string frame = R"({"event_type":"book","asset_id":"1111","market":"0xm","bids":[)";
+  for (int i = 0; i < 30; ++i) frame += (i ? "," : "") + std::string(R"({"price":"0.)") + std::to_string(10 + i) +
+                                        R"(","size":")" + std::to_string(5 + i) + R"(.5"})";
+  frame += R"(],"asks":[)";
+  for (int i = 0; i < 30; ++i) frame += (i ? "," : "") + std::string(R"({"price":"0.)") + std::to_string(90 - i) +
+                                        R"(","size":")" + std::to_string(100 + i) + R"("})";
+  frame += R"(],"timestamp":"7","hash":"00"})";
+  ASSERT_EQ(parser.parse(frame, 1, batched), ParseStatus::kOk);
+  ASSERT_EQ(parser.parse(frame, 1, relay), ParseStatus::kOk);
+  const book::Book& a = *batched.book(up);
+  const book::Book& b = *single.book(up);
+  ASSERT_TRUE(a.valid());
+  ASSERT_TRUE(b.valid());
+  for (const BookSide side : {BookSide::kBid, BookSide::kAsk}) {
+    std::vector<std::pair<std::int64_t, std::int64_t>> la, lb;
+    a.for_each_level(side, [&](Price p, Qty q) { la.emplace_back(p.raw, q.raw); return true; });
+    b.for_each_level(side, [&](Price p, Qty q) { lb.emplace_back(p.raw, q.raw); return true; });
+    EXPECT_EQ(la.size(), 30u);
+    EXPECT_EQ(la, lb);
+  }
+  EXPECT_EQ(batched.counters().levels_applied, 60u);
+  EXPECT_EQ(batched.counters().levels_applied, single.counters().levels_applied);
+
+  // A bad level in a side still marks the snapshot bad, as level by level does.
+  const std::string off_grid = R"({"event_type":"book","asset_id":"1111","market":"0xm","bids":[{"price":"0.10005",)"
+                               R"("size":"1"}],"asks":[{"price":"0.9","size":"1"}],"timestamp":"8","hash":"00"})";
+  ASSERT_EQ(parser.parse(off_grid, 1, batched), ParseStatus::kOk);
+  EXPECT_FALSE(batched.book(up)->valid());
 }
 
 }  // namespace

@@ -2,6 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <cstring>
+#include <random>
+#include <string>
+#include <vector>
+
 #include "test_util.hpp"
 
 namespace polybot::feed {
@@ -299,6 +304,136 @@ TEST(PolymarketParser, AnImpossibleTimestampIsABadNumber) {
   EXPECT_EQ(fx.parser.parse(sane, 42, fx.sink), ParseStatus::kOk);
   ASSERT_EQ(fx.sink.levels.size(), 1u);
   EXPECT_EQ(fx.sink.levels[0].hdr.ts_exch, 1729084877448LL * 1000000);
+}
+
+// Strings are kept raw and decoded only where a message uses them: escaped token ids, event names and market
+// details must still read as their decoded text, and an undecodable token id is malformed with nothing emitted.
+TEST(PolymarketParser, EscapedStringsAreDecodedWhereTheyAreUsed) {
+  InstrumentTable tokens(16);
+  const InstrumentId seven = tokens.add("77");
+  PolymarketParser parser(tokens);
+  RecordingSink sink;
+  // "7\u0037" is "77"; the second entry names the same token plainly (the recent-token cache must agree).
+  const std::string frame =
+      R"({"event_type":"price\u005fchange","market":"0x\u0041b","timestamp":"1","price_changes":[)"
+      R"({"asset_id":"7\u0037","price":"0.5","size":"1","side":"BUY","best_bid":"0.5","best_ask":"0.6"},)"
+      R"({"asset_id":"77","price":"0.4","size":"2","side":"B\u0055Y","best_bid":"0.5","best_ask":"0.6"}]})";
+  ASSERT_EQ(parser.parse(frame, 1, sink), ParseStatus::kOk);
+  ASSERT_EQ(sink.levels.size(), 2u);
+  EXPECT_EQ(sink.levels[0].hdr.instrument, seven);
+  EXPECT_EQ(sink.levels[1].hdr.instrument, seven);
+  EXPECT_EQ(sink.levels[1].side, BookSide::kBid);
+  EXPECT_EQ(parser.stats().ok[static_cast<std::size_t>(FrameKind::kPriceChange)], 1u);
+
+  // A book whose token id and hash are escaped.
+  const std::string book =
+      R"({"event_type":"book","asset_id":"\u00377","market":"0x","bids":[{"price":"0.5","size":"1"}],)"
+      R"("asks":[],"timestamp":"2","hash":"\u0030123456789abcdef00"})";
+  ASSERT_EQ(parser.parse(book, 1, sink), ParseStatus::kOk);
+  ASSERT_EQ(sink.snapshots.size(), 2u);
+  EXPECT_EQ(sink.snapshots[0].hdr.instrument, seven);
+  EXPECT_EQ(sink.snapshots[0].hash_prefix, 0x0123456789abcdefull);
+
+  // new_market: slug, condition id and winner decoded for the sink.
+  const std::string resolved =
+      R"({"event_type":"market_resolved","market":"0xabc","slug":"btc\u002dupdown","assets_ids":["111","222"],)"
+      R"("winning_asset_id":"2\u00322","timestamp":"1"})";
+  ASSERT_EQ(parser.parse(resolved, 1, sink), ParseStatus::kOk);
+  ASSERT_EQ(sink.statuses.size(), 1u);
+  EXPECT_EQ(sink.slugs[0], "btc-updown");
+  EXPECT_EQ(sink.winners[0], "222");
+  EXPECT_EQ(sink.statuses[0].winner, 2);
+
+  // A token id that cannot be decoded: malformed, and the good entry before it is not emitted either.
+  const std::size_t before = sink.levels.size();
+  const std::string bad =
+      R"({"event_type":"price_change","market":"0x","timestamp":"3","price_changes":[)"
+      R"({"asset_id":"77","price":"0.5","size":"1","side":"BUY","best_bid":"0.5","best_ask":"0.6"},)"
+      R"({"asset_id":"7\q","price":"0.5","size":"1","side":"BUY","best_bid":"0.5","best_ask":"0.6"}]})";
+  EXPECT_EQ(parser.parse(bad, 1, sink), ParseStatus::kMalformed);
+  EXPECT_EQ(sink.levels.size(), before);
+  // A field the event does not use (price_change's `market`) is not decoded, so a bad escape there is harmless.
+  const std::string unused =
+      R"({"event_type":"price_change","market":"0x\q","timestamp":"4","price_changes":[)"
+      R"({"asset_id":"77","price":"0.5","size":"1","side":"BUY","best_bid":"0.5","best_ask":"0.6"}]})";
+  EXPECT_EQ(parser.parse(unused, 1, sink), ParseStatus::kOk);
+  EXPECT_EQ(sink.levels.size(), before + 1);
+}
+
+// A lone price_change object of the usual shape is read by a flat fast path; anything else by the general reader.
+// With an extra leading key the same event always takes the general reader, so both must give the same status and
+// levels,
+// for the usual shape and for every variation of it (key order, extra or repeated keys, missing fields, escapes,
+// numbers, bad values) and for random mutations of it.
+TEST(PolymarketParser, TheFastPriceChangeReaderAgreesWithTheGeneralReader) {
+  InstrumentTable tokens(16);
+  tokens.add("77");
+  tokens.add("88");
+  PolymarketParser parser(tokens);
+  const auto run = [&](const std::string& frame, std::vector<BookLevel>& out) {
+    RecordingSink sink;
+    const ParseStatus st = parser.parse(frame, 5, sink);
+    out = sink.levels;
+    return st;
+  };
+  const auto same = [](const std::vector<BookLevel>& a, const std::vector<BookLevel>& b) {
+    if (a.size() != b.size()) return false;
+    for (std::size_t i = 0; i < a.size(); ++i) {
+      if (std::memcmp(&a[i], &b[i], sizeof(BookLevel)) != 0) return false;
+    }
+    return true;
+  };
+  const std::string entry1 = R"({"asset_id":"77","price":"0.6","size":"3300","side":"BUY","hash":"ab","best_bid":"0.6","best_ask":"0.7"})";
+  const std::string entry2 = R"({"asset_id":"88","price":"0.45","side":"SELL","size":"12.5","best_bid":"0.4","best_ask":"0.45"})";
+  std::vector<std::string> frames = {
+      R"({"event_type":"price_change","market":"0xm","timestamp":"1729084877448","price_changes":[)" + entry1 + "," + entry2 + "]}",
+      R"({"market":"0xm","price_changes":[)" + entry1 + R"(],"event_type":"price_change","timestamp":"1729084877448"})",
+      R"({"event_type":"price_change","timestamp":1729084877448,"price_changes":[)" + entry2 + "]}",
+      R"({"event_type":"price_change","timestamp":"1","price_changes":[]})",
+      R"({"event_type":"price_change","timestamp":"1","timestamp":"2","price_changes":[)" + entry1 + "]}",
+      R"({"event_type":"price_change","timestamp":"1","price_changes":[)" + entry1 + R"(],"price_changes":[)" + entry2 + "]}",
+      R"({"event_type":"price_change","timestamp":"1","asset_id":"88","price_changes":[{"price":"0.5","size":"1","side":"BUY"}]})",
+      R"({"event_type":"price_change","timestamp":"1","extra":{"a":[1,2]},"price_changes":[)" + entry1 + "]}",
+      R"({"event_type":"book","timestamp":"1","price_changes":[)" + entry1 + "]}",
+      R"({"timestamp":"1","price_changes":[)" + entry1 + "]}",
+      R"({"event_type":"price_change","price_changes":[)" + entry1 + "]}",
+      R"({"event_type":"price_change","timestamp":"1","price_changes":[{"asset_id":"77","price":"0.6","side":"BUY"}]})",
+      R"({"event_type":"price_change","timestamp":"1","price_changes":[{"asset_id":"77","price":"0.6","size":"1","side":"HOLD"}]})",
+      R"({"event_type":"price_change","timestamp":"1","price_changes":[{"asset_id":"77","price":"0.6x","size":"1","side":"BUY"}]})",
+      R"({"event_type":"price_change","timestamp":"1","price_changes":[{"asset_id":"99","price":"0.6","size":"1","side":"BUY"}]})",
+      R"({"event_type":"price_change","timestamp":"1","price_changes":[{"asset_id":"","price":"0.6","size":"1","side":"BUY"}]})",
+      R"({"event_type":"price_change","timestamp":"1","price_changes":[{"asset_id":"7\u0037","price":"0.\u0036","size":1,"side":"sell","best_bid":0.5}]})",
+      R"({"event_type":"price_change","timestamp":"abc","price_changes":[)" + entry1 + "]}",
+      R"({"event_type":"price_change","timestamp":"99999999999999999","price_changes":[)" + entry1 + "]}",
+      R"({"event_type":"price_change","timestamp":"1","price_changes":[{"asset_id":"77","price":"-0.6","size":"1","side":"BUY"}]})",
+      R"({"event_type":"price_change","timestamp":"1","price_changes":{"asset_id":"77"}})",
+      R"({"event_type":"price_change","timestamp":"1","price_changes":[1,2]})",
+  };
+  std::mt19937_64 rng(99);
+  const std::string base = frames[0];
+  const std::string noise = "{}[]\",:0123456789.-\\ abu";
+  for (int i = 0; i < 3000; ++i) {
+    std::string m = base;
+    const int edits = 1 + static_cast<int>(rng() % 3);
+    for (int k = 0; k < edits; ++k) {
+      const std::size_t at = rng() % m.size();
+      switch (rng() % 3) {
+        case 0: m.erase(at, 1); break;
+        case 1: m.insert(at, 1, noise[rng() % noise.size()]); break;
+        default: m[at] = noise[rng() % noise.size()]; break;
+      }
+    }
+    frames.push_back(m);
+  }
+  for (const std::string& frame : frames) {
+    if (frame.empty() || frame[0] != '{') continue;  // not an object (ignored or malformed either way)
+    std::vector<BookLevel> fast, general;
+    const ParseStatus a = run(frame, fast);
+    // A leading key the general reader ignores and the fast path does not expect.
+    const ParseStatus b = run(R"({"zz":0,)" + frame.substr(1), general);
+    ASSERT_EQ(a, b) << frame;
+    ASSERT_TRUE(same(fast, general)) << frame;
+  }
 }
 
 }  // namespace
