@@ -111,6 +111,9 @@ TEST(PipelineConfig, RefusesBadValuesNamingTheKeyAndValue) {
   std::string bad_notional = base_config(kTwoThreads);
   bad_notional.replace(bad_notional.find("capital = \"1000000\""), 19, "capital = \"1,000\"");
   expect_error(bad_notional, "risk.capital = \"1,000\"");
+  std::string bad_orders = base_config(kTwoThreads);
+  bad_orders.replace(bad_orders.find("capital = \"1000000\""), 19, "capital = \"100\"\nmax_open_orders = 0");
+  expect_error(bad_orders, "risk.max_open_orders = 0");
   expect_error("[threads\n", "test.toml:1");
 }
 
