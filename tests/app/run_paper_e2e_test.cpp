@@ -124,6 +124,11 @@ TEST_F(RunPaper, FollowsTheSimulatorsWindowsAndTradesThroughTheLiveOms) {
   EXPECT_GE(number_before(report, "Kline"), 100) << out;
   EXPECT_GE(number_before(report, "BtcTick"), 5) << out;
   EXPECT_EQ(number_after(report, "parse errors"), 0) << out;
+  // The CoinGecko sanity check asked the simulator at start-up and found it agreeing with the Binance mid.
+  EXPECT_NE(report.find("CoinGecko check agrees"), std::string::npos) << out;
+  EXPECT_GE(number_after(report, "CoinGecko check agrees:"), 1) << out;
+  EXPECT_GE(number_before(report, "compared"), 1) << out;
+  EXPECT_EQ(number_before(report, "diverged"), 0) << out;
   // The market maker's post-only bids go out signed; the simulator verifies and rests them.
   EXPECT_GE(number_after(report, "market_making place    500:"), 1) << out;
   EXPECT_GE(number_after(report, "submitted"), 1) << out;
@@ -184,6 +189,15 @@ TEST_F(RunPaper, RefusesBadConfigsNamingTheKey) {
   out = run_polybot("run --config " + (dir_ / "bad3.toml").string(), code);
   EXPECT_EQ(code, 2) << out;
   EXPECT_NE(out.find("feed.binance.streams = \"kline_5s\""), std::string::npos) << out;
+
+  cfg = slurp(dir_ / "paper.toml");
+  cfg.replace(cfg.find("plan = \"none\""), 13, "plan = \"demo\"");
+  std::ofstream(dir_ / "bad4.toml") << cfg;
+  ::unsetenv("POLYBOT_COINGECKO_API_KEY");
+  out = run_polybot("run --config " + (dir_ / "bad4.toml").string(), code);
+  EXPECT_EQ(code, 2) << out;
+  EXPECT_NE(out.find("feed.coingecko.plan = \"demo\""), std::string::npos) << out;
+  EXPECT_NE(out.find("POLYBOT_COINGECKO_API_KEY"), std::string::npos) << out;
 
   out = run_polybot("run --config " + (fs::path(POLYBOT_SOURCE_DIR) / "config" / "default.toml").string(), code);
   EXPECT_EQ(code, 2) << out;
