@@ -63,7 +63,13 @@ struct ClobOmsConfig {
   UserChannelConfig user;      // url is taken from ws_url
   SigningConfig signing;       // owner is taken from the API key
   ExchangeConfig exchange = ExchangeConfig::polygon();
-  OmsConfig oms;               // api_key is taken from the credentials
+  // api_key is taken from the credentials. Learned pre-sign targets are on for the live oms: with rolling markets
+  // no target can be configured ahead (docs/DECISIONS.md).
+  OmsConfig oms = [] {
+    OmsConfig c;
+    c.presign_auto.enabled = true;
+    return c;
+  }();
   std::uint32_t signed_slots = 256;
   std::vector<OmsMarket> markets;
   bool markets_from_stream = false;  // live feeds: tokens arrive as MarketDef inputs (roll-over), none up front

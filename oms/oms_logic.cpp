@@ -159,6 +159,10 @@ OmsReason OmsLogic::gate(MarketId market, std::int64_t now_ns) const noexcept {
 }
 
 void OmsLogic::define_market(const MarketDef& d) noexcept {
+  // The window's end retires the market's learned pre-sign targets (no refills for a closed market).
+  for (const InstrumentId id : {d.up, d.down}) {
+    if (id.value < window_end_ns_.size()) window_end_ns_[id.value] = d.window_end_s > 0 ? d.window_end_s * 1'000'000'000 : 0;
+  }
   if (dir_writer_ == nullptr) return;
   char condition[66];
   const std::string_view cond(condition, word256_to_hex(d.condition_id, condition));
@@ -186,7 +190,10 @@ void OmsLogic::on_input(const Envelope& in, const Clock& clock, Emitter& out) no
   if (in.is<OrderRequest>()) {
     const OrderRequest& req = in.as<OrderRequest>();
     switch (req.action) {
-      case OrderAction::kNew: new_order(req, now); break;
+      case OrderAction::kNew:
+        // Learning comes after the order is on its way: it never delays this decision's bytes.
+        if (new_order(req, now) && cfg_.presign_auto.enabled) learn_presign(req, now);
+        break;
       case OrderAction::kCancel:
       case OrderAction::kCancelMarket:
       case OrderAction::kCancelAll: cancel_order(req, now); break;
@@ -219,16 +226,11 @@ void OmsLogic::on_input(const Envelope& in, const Clock& clock, Emitter& out) no
   in_call_ = nullptr;
 }
 
-void OmsLogic::new_order(const OrderRequest& req, std::int64_t now) noexcept {
-  ++counters_.orders;
-  const OmsReason why = gate(req.market, now);
-  if (why != OmsReason::kNone) return refuse(req, why);
-  if (buys_blocked_ && req.side == ::polybot::Side::kBuy) return refuse(req, OmsReason::kCollateralShort);
-  if (markets_.find(req.hdr.instrument) == nullptr) return refuse(req, OmsReason::kUnknownToken);
+SignKey OmsLogic::sign_key(const OrderRequest& req, Qty* sized) const noexcept {
   // What gets signed. A market order (FOK/FAK from risk) is sized in pUSD for a BUY (the official client's
   // createMarketOrder: amount to spend, price = the worst acceptable) and in shares for a SELL. A limit order that
   // came with a notional only is sized in whole cents of shares at its limit price.
-  OrderRequest sized = req;
+  if (sized != nullptr) *sized = req.size;
   SignKey key{req.hdr.instrument, req.side, req.order_type, req.post_only, req.price, req.size};
   const bool marketable = req.order_type == ::polybot::OrderType::kFok || req.order_type == ::polybot::OrderType::kFak;
   if (req.market_order != 0 && marketable) {
@@ -236,40 +238,53 @@ void OmsLogic::new_order(const OrderRequest& req, std::int64_t now) noexcept {
     key.size = Qty{};
     if (req.side == ::polybot::Side::kBuy) {
       key.amount_raw = req.amount.raw != 0 ? req.amount.raw : notional(req.price, req.size).raw;
-      // The table's size: the shares the signed order asks for (its taker amount), as the signer will compute it.
-      const TokenInfo* ti = markets_.find(req.hdr.instrument);
-      AmountLimits limits;
-      limits.min_size = ti->min_size;
-      const auto am = market_order_amounts(Side::kBuy, req.price, key.amount_raw, ti->tick, limits,
-                                           cfg_.market_rounding);
-      sized.size = am ? Qty::from_raw(static_cast<std::int64_t>(am->taker)) : Qty{};
+      if (sized != nullptr) {
+        // The table's size: the shares the signed order asks for (its taker amount), as the signer will compute it.
+        const TokenInfo* ti = markets_.find(req.hdr.instrument);
+        AmountLimits limits;
+        limits.min_size = ti->min_size;
+        const auto am = market_order_amounts(Side::kBuy, req.price, key.amount_raw, ti->tick, limits,
+                                             cfg_.market_rounding);
+        *sized = am ? Qty::from_raw(static_cast<std::int64_t>(am->taker)) : Qty{};
+      }
     } else {
       key.amount_raw = req.size.raw;
     }
   } else if (req.size.is_zero() && req.amount.raw > 0 && req.price.raw > 0) {
     const std::int64_t shares =
         static_cast<std::int64_t>(static_cast<i128>(req.amount.raw) * 1'000'000 / req.price.raw);
-    sized.size = Qty::from_raw(shares - shares % 10'000);  // 2 decimals, rounded down: never above the notional
-    key.size = sized.size;
+    key.size = Qty::from_raw(shares - shares % 10'000);  // 2 decimals, rounded down: never above the notional
+    if (sized != nullptr) *sized = key.size;
   }
+  return key;
+}
+
+bool OmsLogic::new_order(const OrderRequest& req, std::int64_t now) noexcept {
+  ++counters_.orders;
+  const OmsReason why = gate(req.market, now);
+  if (why != OmsReason::kNone) return refuse(req, why), false;
+  if (buys_blocked_ && req.side == ::polybot::Side::kBuy) return refuse(req, OmsReason::kCollateralShort), false;
+  if (markets_.find(req.hdr.instrument) == nullptr) return refuse(req, OmsReason::kUnknownToken), false;
+  OrderRequest sized = req;
+  const SignKey key = sign_key(req, &sized.size);
   Order* o = nullptr;
   switch (table_.insert(sized, now, &o)) {
     case OrderTable::InsertStatus::kOk: break;
-    case OrderTable::InsertStatus::kFull: return refuse(req, OmsReason::kTableFull);
+    case OrderTable::InsertStatus::kFull: return refuse(req, OmsReason::kTableFull), false;
     case OrderTable::InsertStatus::kDuplicate:
-    case OrderTable::InsertStatus::kInvalidId: return refuse(req, OmsReason::kDuplicateClientId);
+    case OrderTable::InsertStatus::kInvalidId: return refuse(req, OmsReason::kDuplicateClientId), false;
   }
   std::uint32_t slot = 0;
   if (req.order_type != ::polybot::OrderType::kGtd && cache_.take(key, now, &slot)) {
     ++counters_.presign_hits;
     dispatch(*o, slot, now);
-    return;
+    return true;
   }
   ++counters_.presign_misses;
   if (!store_.acquire(&slot)) {
     table_.apply(*o, ExecKind::kRejected, now);
     report(*o, ExecKind::kRejected, {}, {}, TradeStatus::kNone, static_cast<std::uint16_t>(OmsReason::kNoSignSlot));
-    return;
+    return true;
   }
   SignJob job;
   job.slot = slot;
@@ -283,6 +298,7 @@ void OmsLogic::new_order(const OrderRequest& req, std::int64_t now) noexcept {
     table_.apply(*o, ExecKind::kRejected, now);
     report(*o, ExecKind::kRejected, {}, {}, TradeStatus::kNone, static_cast<std::uint16_t>(OmsReason::kNoSignSlot));
   }
+  return true;
 }
 
 void OmsLogic::dispatch(Order& o, std::uint32_t slot, std::int64_t now) noexcept {
@@ -392,6 +408,17 @@ int OmsLogic::poll(std::int64_t now) noexcept {
         store_.release(d.slot);
       continue;
     }
+    if (d.tag == 2) {
+      const std::uint32_t i = static_cast<std::uint32_t>(d.client.value & 0xffff'ffffU);
+      const std::uint32_t gen = static_cast<std::uint32_t>(d.client.value >> 32);
+      AutoTarget* t = i < auto_n_ && auto_[i].gen == gen ? &auto_[i] : nullptr;
+      if (t != nullptr && t->in_flight > 0) --t->in_flight;
+      if (t != nullptr && d.outcome != SignOutcome::kOk) t->dead = true;  // it would fail again: stop asking
+      if (d.outcome != SignOutcome::kOk || t == nullptr || !(store_.at(d.slot).key == t->key) ||
+          !cache_.put(t->key, d.slot, store_.at(d.slot).signed_ns))
+        store_.release(d.slot);
+      continue;
+    }
     Order* o = table_.find(d.client);
     if (o == nullptr || o->state != OrderState::kSigning) {
       store_.release(d.slot);
@@ -464,27 +491,104 @@ void OmsLogic::set_presign_market_targets(InstrumentId token, ::polybot::Side si
   }
 }
 
-void OmsLogic::refill_presign(std::int64_t /*now*/) noexcept {
+bool OmsLogic::refill_one(const SignKey& key, std::uint32_t* in_flight, std::uint32_t tag,
+                          std::uint64_t client) noexcept {
+  if (*in_flight > 0 || cache_.count(key) > 0) return true;
+  if (store_.free_count() <= kPresignReserve) return false;
+  std::uint32_t slot = 0;
+  touch();
+  if (!store_.acquire(&slot)) return false;
+  SignJob job;
+  job.slot = slot;
+  job.tag = tag;
+  job.client = ClientOrderId{client};
+  job.key = key;
+  job.l2_ahead = true;  // its HMACs too: a cache hit then hashes nothing on this thread
+  if (signer_.submit(job)) {
+    ++*in_flight;
+  } else {
+    record(OmsInputKind::kSignRefused, event_ns_, &job.client.value, sizeof job.client.value);
+    store_.release(slot);
+  }
+  return true;
+}
+
+void OmsLogic::refill_presign(std::int64_t now) noexcept {
   for (std::uint32_t i = 0; i < targets_n_; ++i) {
-    Target& t = targets_[i];
-    if (t.in_flight > 0 || cache_.count(t.key) > 0) continue;
-    if (store_.free_count() <= kPresignReserve) return;
-    std::uint32_t slot = 0;
-    touch();
-    if (!store_.acquire(&slot)) return;
-    SignJob job;
-    job.slot = slot;
-    job.tag = 1;
-    job.client = ClientOrderId{i};
-    job.key = t.key;
-    job.l2_ahead = true;  // its HMACs too: a cache hit then hashes nothing on this thread
-    if (signer_.submit(job)) {
-      ++t.in_flight;
-    } else {
-      record(OmsInputKind::kSignRefused, event_ns_, &job.client.value, sizeof job.client.value);
-      store_.release(slot);
+    if (!refill_one(targets_[i].key, &targets_[i].in_flight, 1, i)) return;
+  }
+  for (std::uint32_t i = 0; i < auto_n_; ++i) {
+    AutoTarget& t = auto_[i];
+    if (!auto_live(t, now)) continue;
+    if (!refill_one(t.key, &t.in_flight, 2, (static_cast<std::uint64_t>(t.gen) << 32) | i)) return;
+  }
+}
+
+// ---- learned pre-sign targets ----
+// Everything here is derived from the OrderRequests (journaled inputs) and the times the logic saw (consumption
+// and poll times, journaled), so the replay learns the same targets and asks for the same signatures.
+
+bool OmsLogic::auto_live(const AutoTarget& t, std::int64_t now) const noexcept {
+  if (t.dead || now - t.last_ns > cfg_.presign_auto.idle_ms * kMs) return false;
+  if (markets_.find(t.key.token) == nullptr) return false;
+  const std::int64_t end = t.key.token.value < window_end_ns_.size() ? window_end_ns_[t.key.token.value] : 0;
+  return end == 0 || now < end;
+}
+
+std::uint32_t OmsLogic::live_auto_targets(std::int64_t now_ns) const noexcept {
+  std::uint32_t n = 0;
+  for (std::uint32_t i = 0; i < auto_n_; ++i) n += auto_live(auto_[i], now_ns) ? 1 : 0;
+  return n;
+}
+
+void OmsLogic::learn_presign(const OrderRequest& req, std::int64_t now) noexcept {
+  // GTD orders never use the cache; an expiration would be a different signed order.
+  if (req.order_type == ::polybot::OrderType::kGtd || req.expiration_s != 0) return;
+  const TokenInfo* ti = markets_.find(req.hdr.instrument);
+  if (ti == nullptr) return;
+  const std::int64_t tick = tick_rounding(ti->tick).tick.raw;
+  // Off the grid: neither the price nor its neighbours would sign.
+  if (tick <= 0 || req.price.raw % tick != 0) return;
+  const auto k = static_cast<std::int64_t>(cfg_.presign_auto.neighbour_ticks);
+  OrderRequest r = req;
+  // The requested price first, then outwards: with a small capacity the nearest prices are kept.
+  for (std::int64_t d = 0; d <= k; ++d) {
+    for (const std::int64_t sgn : {1, -1}) {
+      if (d == 0 && sgn < 0) continue;
+      const std::int64_t p = req.price.raw + sgn * d * tick;
+      if (p < tick || p > kPriceOne.raw - tick) continue;
+      r.price = Price::from_raw(p);
+      add_auto_target(sign_key(r, nullptr), now);
     }
   }
+}
+
+void OmsLogic::add_auto_target(const SignKey& key, std::int64_t now) noexcept {
+  for (std::uint32_t i = 0; i < targets_n_; ++i) {
+    if (targets_[i].key == key) return;  // configured already
+  }
+  std::uint32_t lru = 0;
+  for (std::uint32_t i = 0; i < auto_n_; ++i) {
+    if (auto_[i].key == key) {
+      auto_[i].last_ns = now;
+      return;
+    }
+    if (auto_[i].last_ns < auto_[lru].last_ns) lru = i;
+  }
+  const std::uint32_t cap = cfg_.presign_auto.max_targets < kMaxAutoTargets ? cfg_.presign_auto.max_targets
+                                                                             : kMaxAutoTargets;
+  if (cap == 0) return;
+  ++counters_.presign_learned;
+  std::uint32_t i = auto_n_;
+  if (auto_n_ < cap) {
+    ++auto_n_;
+  } else {
+    i = lru;
+    ++counters_.presign_evicted;
+    // Its signed orders would only wait out their max age holding slots and cache entries.
+    cache_.drop_key(auto_[i].key, [&](std::uint32_t slot) { store_.release(slot); });
+  }
+  auto_[i] = AutoTarget{key, 0, ++auto_gen_, now, false};
 }
 
 // ---- venue answers ----

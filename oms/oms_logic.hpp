@@ -87,10 +87,22 @@ struct HeartbeatHead {
   VenueError error;
 };
 
+// Learned pre-sign targets (docs/OMS.md "Learned pre-sign targets"): each admitted limit/market order request
+// (not GTD, no expiration) registers its own sign key and the same key at +-neighbour_ticks ticks of its market;
+// the newest max_targets are kept pre-signed (least recently requested replaced) while their token has been
+// requested within idle_ms and its market window has not ended. Off by default here; on for the live clob oms.
+struct PresignAutoConfig {
+  bool enabled = false;
+  std::uint32_t neighbour_ticks = 1;
+  std::uint32_t max_targets = 16;      // at most OmsLogic::kMaxAutoTargets
+  std::int64_t idle_ms = 60'000;
+};
+
 struct OmsConfig {
   std::uint32_t max_orders = 4096;
   std::uint32_t signed_slots = 1024;
   std::int64_t presign_max_age_ms = 15'000;
+  PresignAutoConfig presign_auto;
   std::int64_t send_window_ms = 2'000;       // how long a signed order may wait for back-pressure to clear
   std::uint32_t max_resends = 1;             // identical resends after a transport failure
   std::int64_t retire_after_ms = 60'000;     // terminal orders leave the table after this
@@ -109,6 +121,8 @@ struct OmsCounters {
   std::uint64_t refused = 0;
   std::uint64_t presign_hits = 0;
   std::uint64_t presign_misses = 0;
+  std::uint64_t presign_learned = 0;   // auto targets registered (new keys)
+  std::uint64_t presign_evicted = 0;   // auto targets replaced as least recently requested
   std::uint64_t signed_async = 0;
   std::uint64_t submitted = 0;
   std::uint64_t resends = 0;
@@ -158,6 +172,10 @@ class OmsLogic final : public StageLogic, public GatewayListener, public UserCha
   void set_presign_market_targets(InstrumentId token, ::polybot::Side side, const Price* worst_prices,
                                   std::uint32_t n, std::int64_t amount_raw, ::polybot::OrderType type) noexcept;
   void clear_presign_targets() noexcept { targets_n_ = 0; }
+  static constexpr std::uint32_t kMaxAutoTargets = 64;
+  // Learned targets (PresignAutoConfig): how many are held, and how many would be refilled at `now_ns`.
+  [[nodiscard]] std::uint32_t auto_targets() const noexcept { return auto_n_; }
+  [[nodiscard]] std::uint32_t live_auto_targets(std::int64_t now_ns) const noexcept;
 
   void request_reconcile() noexcept { reconcile_wanted_ = true; }
   // Journals every venue answer and signature (see OmsInputRecorder), starting with a kStart record; null: off.
@@ -202,7 +220,16 @@ class OmsLogic final : public StageLogic, public GatewayListener, public UserCha
 
  private:
   void on_open_order(const VenueOpenOrder& o) noexcept override;
-  void new_order(const OrderRequest& req, std::int64_t now) noexcept;
+  // True when the request was admitted into the table (then it may teach the pre-sign targets).
+  bool new_order(const OrderRequest& req, std::int64_t now) noexcept;
+  // The key a request is signed under; `sized` (may be null) receives the shares the table records.
+  [[nodiscard]] SignKey sign_key(const OrderRequest& req, Qty* sized) const noexcept;
+  void learn_presign(const OrderRequest& req, std::int64_t now) noexcept;
+  void add_auto_target(const SignKey& key, std::int64_t now) noexcept;
+  struct AutoTarget;
+  [[nodiscard]] bool auto_live(const AutoTarget& t, std::int64_t now) const noexcept;
+  // One target's refill: false when no slot is left for pre-signing (stop refilling this poll).
+  bool refill_one(const SignKey& key, std::uint32_t* in_flight, std::uint32_t tag, std::uint64_t client) noexcept;
   void define_market(const MarketDef& d) noexcept;
   void cancel_order(const OrderRequest& req, std::int64_t now) noexcept;
   void dispatch(Order& o, std::uint32_t slot, std::int64_t now) noexcept;
@@ -305,6 +332,19 @@ class OmsLogic final : public StageLogic, public GatewayListener, public UserCha
   };
   std::array<Target, 32> targets_{};
   std::uint32_t targets_n_ = 0;
+  // Learned targets: sign jobs carry tag 2 and client = gen << 32 | index, so a signature that comes back after
+  // its target was replaced is recognised (gen differs) and dropped.
+  struct AutoTarget {
+    SignKey key{};
+    std::uint32_t in_flight = 0;
+    std::uint32_t gen = 0;
+    std::int64_t last_ns = 0;   // the last request that named this key (or a neighbour of it)
+    bool dead = false;          // its signing failed (off the tick grid, below the minimum): not refilled
+  };
+  std::array<AutoTarget, kMaxAutoTargets> auto_{};
+  std::uint32_t auto_n_ = 0;
+  std::uint32_t auto_gen_ = 0;
+  std::array<std::int64_t, MarketDirectory::kMaxTokens> window_end_ns_{};  // from MarketDef; 0: not known
   std::array<OrderDigest, 64> strays_{};
   std::uint32_t strays_n_ = 0;
 };

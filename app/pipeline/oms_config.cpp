@@ -114,7 +114,7 @@ bool parse_oms_config(const toml::table& root, std::string_view origin, const st
                 "signature_type", "funder", "chain_id", "order_timeout_ms", "heartbeats", "heartbeat_interval_ms",
                 "heartbeat_grace_ms", "heartbeat_path", "user_channel", "presign_max_age_ms", "signed_slots",
                 "max_orders", "send_window_ms", "reconcile_on_start", "cancel_strays", "drain_timeout_ms",
-                "start_timeout_ms", "market_rounding", "l1_nonce", "simulator", "markets", "presign", "reconcile"})) {
+                "start_timeout_ms", "market_rounding", "l1_nonce", "simulator", "markets", "presign", "presign_auto", "reconcile"})) {
     return false;
   }
   std::string mode = "counting";
@@ -217,6 +217,23 @@ bool parse_oms_config(const toml::table& root, std::string_view origin, const st
     rc.balance_check = check == "off"          ? oms::BalanceCheck::kOff
                        : check == "collateral" ? oms::BalanceCheck::kCollateral
                                                : oms::BalanceCheck::kCollateralAndConditional;
+  }
+
+  if (const toml::node* an = t->get("presign_auto")) {
+    // [oms.presign_auto]: pre-sign targets learnt from the order requests (docs/OMS.md "Learned pre-sign targets").
+    const toml::table* a = an->as_table();
+    const std::string ap = "oms.presign_auto.";
+    if (a == nullptr) return c.fail("oms.presign_auto", signal::show_toml_value(*an), "expected a table");
+    oms::PresignAutoConfig& pa = k.oms.presign_auto;
+    std::int64_t idle_s = pa.idle_ms / 1'000;
+    if (!c.known(*a, ap, {"enabled", "neighbour_ticks", "max_targets", "idle_s"}) ||
+        !c.boolean(*a, ap, "enabled", pa.enabled) ||
+        !c.integer_as(*a, ap, "neighbour_ticks", 0, 8, pa.neighbour_ticks) ||
+        !c.integer_as(*a, ap, "max_targets", 1, oms::OmsLogic::kMaxAutoTargets, pa.max_targets) ||
+        !c.integer_as(*a, ap, "idle_s", 1, 86'400, idle_s)) {
+      return false;
+    }
+    pa.idle_ms = idle_s * 1'000;
   }
 
   if (const toml::node* sn = t->get("simulator")) {

@@ -64,6 +64,18 @@ class PresignCache {
       }
     }
   }
+  // Drops every entry of one key (a learned target that was replaced).
+  template <class F>
+  void drop_key(const SignKey& key, F&& release) noexcept {
+    for (std::uint32_t i = 0; i < n_;) {
+      if (entries_[i].key == key) {
+        release(entries_[i].slot);
+        entries_[i] = entries_[--n_];
+      } else {
+        ++i;
+      }
+    }
+  }
   [[nodiscard]] std::uint32_t count(const SignKey& key) const noexcept {
     std::uint32_t c = 0;
     for (std::uint32_t i = 0; i < n_; ++i) c += entries_[i].key == key ? 1 : 0;

@@ -281,6 +281,36 @@ TEST(OmsConfig, ErrorsNameTheKeyAndTheValue) {
   EXPECT_EQ(parse_error("[oms]\nmode = \"clob\"\n" + std::string(kMarket)), "");
 }
 
+TEST(OmsConfig, PresignAutoIsOnByDefaultAndItsKeysAreValidatedByName) {
+  const std::string base = "[oms]\nmode = \"clob\"\n" + std::string(kMarket);
+  auto def = parse_pipeline_config(std::string(embedded_default_config()) + "\n" + base, "t.toml", POLYBOT_SOURCE_DIR);
+  ASSERT_TRUE(def.has_value()) << def.error();
+  EXPECT_TRUE(def->oms.clob.oms.presign_auto.enabled);  // the live clob oms learns its targets unless told not to
+  EXPECT_EQ(def->oms.clob.oms.presign_auto.neighbour_ticks, 1u);
+  auto cfg = parse_pipeline_config(std::string(embedded_default_config()) + "\n" + base +
+                                       "[oms.presign_auto]\nenabled = false\nneighbour_ticks = 2\nmax_targets = 40\n"
+                                       "idle_s = 5\n",
+                                   "t.toml", POLYBOT_SOURCE_DIR);
+  ASSERT_TRUE(cfg.has_value()) << cfg.error();
+  EXPECT_FALSE(cfg->oms.clob.oms.presign_auto.enabled);
+  EXPECT_EQ(cfg->oms.clob.oms.presign_auto.neighbour_ticks, 2u);
+  EXPECT_EQ(cfg->oms.clob.oms.presign_auto.max_targets, 40u);
+  EXPECT_EQ(cfg->oms.clob.oms.presign_auto.idle_ms, 5'000);
+  EXPECT_NE(parse_error(base + "[oms.presign_auto]\nmax_targets = 65\n").find("oms.presign_auto.max_targets = 65"),
+            std::string::npos);
+  EXPECT_NE(parse_error(base + "[oms.presign_auto]\nmax_targets = 0\n").find("oms.presign_auto.max_targets = 0"),
+            std::string::npos);
+  EXPECT_NE(parse_error(base + "[oms.presign_auto]\nidle_s = 0\n").find("oms.presign_auto.idle_s = 0"),
+            std::string::npos);
+  EXPECT_NE(parse_error(base + "[oms.presign_auto]\nneighbour_ticks = 9\n").find("oms.presign_auto.neighbour_ticks = 9"),
+            std::string::npos);
+  EXPECT_NE(parse_error(base + "[oms.presign_auto]\nenabled = \"yes\"\n").find("oms.presign_auto.enabled"),
+            std::string::npos);
+  EXPECT_NE(parse_error(base + "[oms.presign_auto]\nticks = 1\n").find("oms.presign_auto.ticks"), std::string::npos);
+  EXPECT_NE(parse_error("[oms]\nmode = \"clob\"\npresign_auto = 3\n" + std::string(kMarket)).find("oms.presign_auto = 3"),
+            std::string::npos);
+}
+
 TEST(OmsConfig, ReconcileTableSetsTheBalanceCheckAndNamesBadKeysAndValues) {
   const std::string base = "[oms]\nmode = \"clob\"\n" + std::string(kMarket);
   auto def = parse_pipeline_config(std::string(embedded_default_config()) + "\n" + base, "t.toml", POLYBOT_SOURCE_DIR);

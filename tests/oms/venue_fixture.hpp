@@ -79,6 +79,8 @@ struct FixtureOptions {
   bool unlimited_rate = false;            // benchmarks: no client-side rate limiting
   std::uint32_t max_orders = 4096;
   bool l2_ahead = true;                   // pre-signed orders carry HMACs computed on the signing thread
+  PresignAutoConfig presign_auto{};       // learned pre-sign targets (off, as OmsConfig's default)
+  std::int64_t presign_max_age_ms = 15'000;
 };
 
 class VenueFixture {
@@ -151,6 +153,8 @@ class VenueFixture {
     oc.reconcile_on_start = o.reconcile_on_start;
     oc.require_heartbeat = o.heartbeats;
     oc.max_orders = o.max_orders;
+    oc.presign_auto = o.presign_auto;
+    oc.presign_max_age_ms = o.presign_max_age_ms;
     logic_ = std::make_unique<OmsLogic>(oc, dir_, store_, *signing_, gateway_.get(), clock_, out_);
     gateway_->start();
     if (o.user_channel) {
