@@ -114,11 +114,16 @@ TEST_F(RunPaper, FollowsTheSimulatorsWindowsAndTradesThroughTheLiveOms) {
   ASSERT_EQ(code, 0) << out;
   ASSERT_NE(out.find("stages (consumed"), std::string::npos) << out;
   const std::string report = out.substr(out.find("stages (consumed"));  // the log lines above name windows too
-  // Roll-over: the current and next window of both series found through Gamma, the current ones subscribed.
-  EXPECT_EQ(number_after(report, "windows found"), 4) << out;
+  // Roll-over: the current and next window of both series found through Gamma, the current ones subscribed. A
+  // run that straddles a 5-minute (and 15-minute) boundary also finds the window after next: up to 6.
+  const long long found = number_after(report, "windows found");
+  EXPECT_GE(found, 4) << out;
+  EXPECT_LE(found, 6) << out;
   EXPECT_EQ(number_after(report, "missed"), 0) << out;
   EXPECT_GE(number_after(report, "subscribed"), 2) << out;
-  EXPECT_EQ(number_before(report, "MarketDef"), 4) << out;
+  // Every window found is announced to the oms (one found in the run's last poll may not be out yet).
+  EXPECT_GE(number_before(report, "MarketDef"), 4) << out;
+  EXPECT_LE(number_before(report, "MarketDef"), found) << out;
   EXPECT_GE(number_before(report, "BookTop"), 2) << out;
   // Indicators: 100 back-filled klines plus the stream's updates; Binance tops of book; no malformed frame.
   EXPECT_GE(number_before(report, "Kline"), 100) << out;
