@@ -148,6 +148,10 @@ int run_sim(const SimArgs& a) {
     ++next_ids;
   }
 
+  // One tick per window everywhere: Gamma's orderPriceMinTickSize is what the engine learns at discovery, so the
+  // book the market channel serves and the venue's order check use it too.
+  for (auto& [w, b] : windows) b.tick_size = w.tick;
+
   sim::MarketDataServerConfig mc;
   mc.tls.cert_chain_pem = pki->server.cert_pem;
   mc.tls.private_key_pem = pki->server.key_pem;
@@ -186,6 +190,7 @@ int run_sim(const SimArgs& a) {
       vm.condition_id = w.condition_id;
       vm.token_id = w.tokens[k];
       vm.outcome = k == 0 ? "Up" : "Down";
+      vm.tick = *Price::parse(w.tick);  // checked when the windows were loaded
       vc.markets.push_back(vm);
     }
   }

@@ -65,6 +65,14 @@ Result<std::vector<SimWindow>, std::string> load_gamma_windows(const std::string
     w.interval_s = static_cast<std::uint32_t>(end - start);
     w.slug = field(w.gamma_json, "slug");
     w.condition_id = field(w.gamma_json, "conditionId");
+    // The tick as its number token is written (0.001 in the 2026-06-08 capture), never through double.
+    if (dom::element t; !raw["orderPriceMinTickSize"].get(t)) {
+      const std::string tick = simdjson::minify(t);
+      if (!Price::parse(tick)) {
+        return Err{path + ": line " + std::to_string(line) + ": orderPriceMinTickSize " + tick + " is not a price"};
+      }
+      w.tick = tick;
+    }
     dom::array ids;
     if (doc["token_ids"].get_array().get(ids)) return Err{path + ": line " + std::to_string(line) + ": token_ids missing"};
     std::size_t i = 0;

@@ -23,6 +23,7 @@ struct SimWindow {
   std::string condition_id;
   std::array<std::string, 2> tokens;  // Up, Down
   std::string gamma_json;             // the Gamma market object served for the slug
+  std::string tick = "0.01";          // its orderPriceMinTickSize as written: the venue and the book use it too
 };
 
 struct SimLevel {

@@ -46,6 +46,21 @@ struct Catalog {
   SimBook book(std::size_t k, std::int64_t ts_ms) const { return variant(base, k, "", "", ts_ms); }
 };
 
+TEST(WindowCatalog, TakesEachWindowsTickFromItsGammaObject) {
+  // `polybot sim` serves the book and checks orders on this tick, the one the engine learns at discovery: a
+  // window whose book said 0.01 while Gamma said 0.001 refused the market maker's 0.115 quote at a window open.
+  const Catalog c;
+  std::size_t fine = 0, coarse = 0;  // the day's markets use both: 26 at 0.001, 266 at 0.01
+  for (const auto& w : c.all) {
+    EXPECT_NE(w.gamma_json.find("\"orderPriceMinTickSize\":" + w.tick + ","), std::string::npos) << w.slug;
+    fine += w.tick == "0.001";
+    coarse += w.tick == "0.01";
+  }
+  EXPECT_EQ(fine, 26u);
+  EXPECT_EQ(coarse, 266u);
+  EXPECT_EQ(retime(c.all[0], c.all[1], 900, kS).tick, c.all[0].tick);
+}
+
 struct Seen {
   std::vector<BookTop> tops;
   std::vector<Timer> timers;
