@@ -459,12 +459,7 @@ inline std::int64_t ms_to_ns(std::int64_t ms) noexcept {
 // The header of a message the feed produces from a venue event at ts_ms (venue clock) received at recv_ns.
 inline MsgHeader msg_header(MsgType type, InstrumentId id, std::int64_t ts_ms, std::int64_t recv_ns) noexcept {
   MsgHeader h;
-  h.type = type;
-  h.producer = Stage::kFeed;
-  h.instrument = id;
-  h.ts_exch = ms_to_ns(ts_ms);
-  h.ts_recv = recv_ns;
-  h.ts_origin = recv_ns;
+  set_header(h, type, id, ts_ms, recv_ns);
   return h;
 }
 

@@ -2,6 +2,8 @@
 
 #include <cstring>
 
+#include "oms/reconcile/venue_state_parser.hpp"
+
 namespace polybot::oms {
 namespace od = simdjson::ondemand;
 
@@ -13,10 +15,7 @@ bool text_of(od::value v, std::string_view* out, bool* is_string) noexcept {
   *is_string = t == od::json_type::string;
   if (t == od::json_type::string) return !v.get_string().get(*out);
   if (t == od::json_type::number) {
-    *out = v.raw_json_token();
-    while (!out->empty() && (out->back() == ' ' || out->back() == ',' || out->back() == '}' || out->back() == ']' ||
-                             out->back() == '\n' || out->back() == '\r' || out->back() == '\t'))
-      out->remove_suffix(1);
+    *out = number_text(v);
     return true;
   }
   *out = v.raw_json_token();

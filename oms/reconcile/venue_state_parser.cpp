@@ -15,10 +15,7 @@ bool str_of(od::value v, std::string_view* out) noexcept {
     return true;
   }
   if (t == od::json_type::number) {
-    *out = v.raw_json_token();
-    while (!out->empty() && (out->back() == ' ' || out->back() == ',' || out->back() == '}' || out->back() == ']' ||
-                             out->back() == '\n' || out->back() == '\r' || out->back() == '\t'))
-      out->remove_suffix(1);
+    *out = number_text(v);
     return true;
   }
   return false;

@@ -13,6 +13,15 @@
 
 namespace polybot::oms {
 
+// A JSON number's text as written: its raw token without the separators and whitespace On-Demand leaves after it.
+inline std::string_view number_text(simdjson::ondemand::value& v) noexcept {
+  std::string_view t = v.raw_json_token();
+  while (!t.empty() && (t.back() == ' ' || t.back() == ',' || t.back() == '}' || t.back() == ']' ||
+                        t.back() == '\n' || t.back() == '\r' || t.back() == '\t'))
+    t.remove_suffix(1);
+  return t;
+}
+
 struct VenueOpenOrder {
   OrderDigest id{};
   std::string_view status;   // "LIVE", ...
