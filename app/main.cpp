@@ -2,9 +2,17 @@
 #include <exception>
 
 #include "app/cli.hpp"
+#include "core/cpu_check.hpp"
 
 int main(int argc, char** argv) {
   using namespace polybot::app;
+  if (const char* missing = polybot::missing_cpu_features(); *missing != 0) {
+    std::fprintf(stderr,
+                 "polybot: this CPU lacks %s, which this build was compiled for (POLYBOT_ARCH); rebuild with "
+                 "-DPOLYBOT_ARCH=generic or on this machine\n",
+                 missing);
+    return 2;
+  }
   CLI::App root{"polybot: a low-latency trading engine for Polymarket's BTC Up/Down markets", "polybot"};
   root.require_subcommand(1);
   root.set_version_flag("--version", "polybot 0.1.0");

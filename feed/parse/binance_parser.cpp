@@ -319,6 +319,193 @@ ParseStatus BinanceParser::parse_data(StreamKind kind, InstrumentId symbol, od::
   return ParseStatus::kIgnored;
 }
 
+// Levels [["price","qty"],...] of a diff depth in one flat pass; exactly read_levels for what it accepts (a pair's
+// items past the second are skipped there too), anything else is left to it.
+[[gnu::always_inline]] inline BinanceParser::Fast BinanceParser::fast_levels(od::value& v,
+                                                                            std::vector<book::DepthLevel>& out,
+                                                                            std::size_t& n) noexcept {
+  od::array arr;
+  if (v.get_array().get(arr)) return Fast::kOtherShape;
+  std::string_view text;
+  n = 0;
+  for (auto el : arr) {
+    if (el.error()) return Fast::kJsonError;
+    od::array pair;
+    if (el.value_unsafe().get_array().get(pair) || n >= out.size()) return Fast::kOtherShape;
+    book::DepthLevel& l = out[n];
+    int i = 0;
+    for (auto x : pair) {
+      if (x.error()) return Fast::kJsonError;
+      if (i < 2) {
+        const std::string_view t = detail::token(x.value_unsafe());
+        if (!detail::plain_fixed_token(t, i == 0 ? kPx : kQ, false, text, i == 0 ? l.price : l.qty)) {
+          return Fast::kOtherShape;
+        }
+      }
+      ++i;
+    }
+    if (i < 2) return Fast::kOtherShape;
+    ++n;
+  }
+  return Fast::kDone;
+}
+
+// flatten: as the Polymarket price_change fast path, everything inlined keeps simdjson's iterators in registers.
+// Same keys, same decimal reader and same "last duplicate wins" as parse_data; the first thing outside the usual
+// shape (another envelope key or order, an escape, a number that is not plain, a stream kind it does not read,
+// an unknown symbol, a missing field) hands the whole frame to the general reader, which decides and reports.
+[[gnu::flatten]] BinanceParser::Fast BinanceParser::fast_frame(od::document& doc, std::int64_t recv_ns,
+                                                               MarketSink& sink, ParseStatus& st,
+                                                               FrameKind& fk) noexcept {
+  using detail::plain_fixed_token;
+  using detail::raw_key_is;
+  od::object obj;
+  if (doc.get_object().get(obj)) return Fast::kJsonError;
+  StreamKind kind = StreamKind::kUnknown;
+  InstrumentId symbol{};
+  std::uint32_t have = 0;
+  std::int64_t e_ms = 0, t_ms = 0, x = 0;
+  std::uint64_t id0 = 0, id1 = 0, id2 = 0;       // bookTicker u | trade id | depth U, u, pu
+  std::int64_t n0 = 0, n1 = 0, n2 = 0, n3 = 0;  // bookTicker b, B, a, A | trade p, q
+  bool maker = false;
+  std::size_t nb = 0, na = 0;
+  std::string_view text;
+  const auto id_token = [&text](od::value& val, std::uint64_t& out) noexcept {  // uint_from_token, plain only
+    std::int64_t i = 0;
+    const bool ok = plain_fixed_token(detail::token(val), 0, false, text, i);
+    out = static_cast<std::uint64_t>(i);
+    return ok;
+  };
+  int field = 0;
+  for (auto f : obj) {
+    if (f.error()) return Fast::kJsonError;
+    od::field& fld = f.value_unsafe();
+    const char* const key = fld.key().raw();
+    od::value& v = fld.value();
+    if (field == 0) {  // "stream": the kind and the symbol
+      std::string_view stream;
+      if (!raw_key_is(key, "stream") || !detail::raw_string(detail::token(v), stream) ||
+          detail::has_backslash(stream)) {
+        return Fast::kOtherShape;
+      }
+      kind = classify(stream);
+      if (kind != StreamKind::kBookTicker && kind != StreamKind::kTrade && kind != StreamKind::kAggTrade &&
+          kind != StreamKind::kDepthDiff) {
+        return Fast::kOtherShape;
+      }
+      symbol = symbol_of(stream);
+      if (!symbol.valid()) return Fast::kOtherShape;
+    } else if (field == 1) {  // "data": read into locals, emitted once the envelope is known to end here
+      od::object data;
+      if (!raw_key_is(key, "data") || v.get_object().get(data)) return Fast::kOtherShape;
+      const char trade_id_key = kind == StreamKind::kAggTrade ? 'a' : 't';
+      for (auto g : data) {
+        if (g.error()) return Fast::kJsonError;
+        od::field& df = g.value_unsafe();
+        const char* const k = df.key().raw();
+        od::value& dv = df.value();
+        bool ok = true;
+        if (k[1] == '"') {  // every field read is one letter, but depth's "pu"
+          const char c = k[0];
+          if (kind == StreamKind::kBookTicker) {
+            switch (c) {
+              case 'u': ok = id_token(dv, id0); have |= 1; break;
+              case 'b': ok = plain_fixed_token(detail::token(dv), kPx, false, text, n0); have |= 2; break;
+              case 'B': ok = plain_fixed_token(detail::token(dv), kQ, false, text, n1); have |= 4; break;
+              case 'a': ok = plain_fixed_token(detail::token(dv), kPx, false, text, n2); have |= 8; break;
+              case 'A': ok = plain_fixed_token(detail::token(dv), kQ, false, text, n3); have |= 16; break;
+              case 'E': ok = plain_fixed_token(detail::token(dv), 0, true, text, e_ms); break;
+              case 'T': ok = plain_fixed_token(detail::token(dv), 0, true, text, x); break;
+              default: break;
+            }
+          } else if (kind == StreamKind::kDepthDiff) {
+            switch (c) {
+              case 'U': ok = id_token(dv, id0); have |= 1; break;
+              case 'u': ok = id_token(dv, id1); have |= 2; break;
+              case 'E': ok = plain_fixed_token(detail::token(dv), 0, true, text, e_ms); break;
+              case 'b':
+              case 'a': {
+                const Fast r = c == 'b' ? fast_levels(dv, bids_, nb) : fast_levels(dv, asks_, na);
+                if (r == Fast::kJsonError) return r;  // the iterator is abandoned: no rewind possible
+                ok = r == Fast::kDone;
+                have |= c == 'b' ? 4 : 8;
+                break;
+              }
+              default: break;
+            }
+          } else if (c == trade_id_key) {
+            ok = id_token(dv, id0);
+            have |= 8;
+          } else {
+            switch (c) {
+              case 'p': ok = plain_fixed_token(detail::token(dv), kPx, false, text, n0); have |= 1; break;
+              case 'q': ok = plain_fixed_token(detail::token(dv), kQ, false, text, n1); have |= 2; break;
+              case 'T': ok = plain_fixed_token(detail::token(dv), 0, true, text, t_ms); have |= 4; break;
+              case 'm': {
+                const std::string_view t = detail::token(dv);
+                ok = t == "true" || t == "false";
+                maker = t.size() == 4;
+                have |= 16;
+                break;
+              }
+              default: break;
+            }
+          }
+        } else if (kind == StreamKind::kDepthDiff && raw_key_is(k, "pu")) {
+          ok = id_token(dv, id2);
+        }
+        if (!ok) return Fast::kOtherShape;  // escapes, number errors, bad levels: the general reader decides
+      }
+    } else {
+      return Fast::kOtherShape;
+    }
+    ++field;
+  }
+  if (field != 2) return Fast::kOtherShape;
+  fk = frame_kind_of(static_cast<int>(kind));
+  switch (kind) {
+    case StreamKind::kBookTicker: {
+      if (have != 31u) return Fast::kOtherShape;
+      BtcTick& t = tick_;
+      detail::set_header(t.hdr, MsgType::kBtcTick, symbol, e_ms, recv_ns);
+      t.bid = UsdPrice::from_raw(n0);
+      t.bid_qty = BtcQty::from_raw(n1);
+      t.ask = UsdPrice::from_raw(n2);
+      t.ask_qty = BtcQty::from_raw(n3);
+      t.update_id = id0;
+      t.venue = Venue::kBinance;
+      sink.on_btc_tick(t);
+      break;
+    }
+    case StreamKind::kDepthDiff: {
+      if (have != 15u) return Fast::kOtherShape;
+      book::DepthDiff d;
+      d.first_id = id0;
+      d.last_id = id1;
+      d.prev_id = id2;
+      d.ts_exch_ns = detail::ms_to_ns(e_ms);
+      d.ts_recv_ns = recv_ns;
+      sink.on_depth_diff(symbol, d, std::span<const book::DepthLevel>(bids_.data(), nb),
+                         std::span<const book::DepthLevel>(asks_.data(), na));
+      break;
+    }
+    default: {  // trade, aggTrade
+      if (have != 31u) return Fast::kOtherShape;
+      Trade& t = trade_;
+      detail::set_header(t.hdr, MsgType::kTrade, symbol, t_ms, recv_ns);
+      t.price_raw = n0;
+      t.size_raw = n1;
+      t.trade_id = id0;
+      t.aggressor = maker ? Side::kSell : Side::kBuy;  // the buyer resting means the seller crossed the spread
+      t.venue = Venue::kBinance;
+      sink.on_trade(t);
+      break;
+    }
+  }
+  st = ParseStatus::kOk;
+  return Fast::kDone;
+}
+
 ParseStatus BinanceParser::parse(std::string_view frame, std::int64_t recv_ns, MarketSink& sink) noexcept {
   return parse_in_place(frame, 0, recv_ns, sink);
 }
@@ -334,7 +521,29 @@ ParseStatus BinanceParser::parse_in_place(std::string_view frame, std::size_t re
   od::document doc;
   od::object obj;
   const char* data = nullptr;
-  if (!detail::start_document(parser_, input_, frame, readable_after, doc, data) || doc.get_object().get(obj)) {
+  if (!detail::start_document(parser_, input_, frame, readable_after, doc, data)) {
+    stats_.count(FrameKind::kUnknown, ParseStatus::kMalformed);
+    return ParseStatus::kMalformed;
+  }
+  {
+    ParseStatus fast_st = ParseStatus::kOk;
+    FrameKind fast_fk = FrameKind::kUnknown;
+    switch (fast_frame(doc, recv_ns, sink, fast_st, fast_fk)) {
+      case Fast::kDone:
+        stats_.count(fast_fk, fast_st);
+        return fast_st;
+      case Fast::kOtherShape:
+        doc.rewind();  // the iterator is healthy: back to the root, stage 1 is kept
+        break;
+      case Fast::kJsonError:  // simdjson gave up on the document: index it again for the general reader
+        if (!detail::start_document(parser_, input_, frame, readable_after, doc, data)) {
+          stats_.count(FrameKind::kUnknown, ParseStatus::kMalformed);
+          return ParseStatus::kMalformed;
+        }
+        break;
+    }
+  }
+  if (doc.get_object().get(obj)) {
     stats_.count(FrameKind::kUnknown, ParseStatus::kMalformed);
     return ParseStatus::kMalformed;
   }

@@ -42,6 +42,13 @@ class BinanceParser {
 
  private:
   enum class StreamKind : std::uint8_t { kUnknown, kBookTicker, kAggTrade, kTrade, kDepthDiff, kDepthPartial, kKline };
+  // The flat reader for the usual envelope {"stream":"<s>@bookTicker|trade|aggTrade|depth..","data":{...}}:
+  // kDone (st says how it went), or the frame is handed to the general reader (kOtherShape: rewind, stage 1 kept;
+  // kJsonError: simdjson gave up, index again).
+  enum class Fast : std::uint8_t { kDone, kOtherShape, kJsonError };
+  Fast fast_frame(detail::od::document& doc, std::int64_t recv_ns, MarketSink& sink, ParseStatus& st,
+                  FrameKind& fk) noexcept;
+  Fast fast_levels(detail::od::value& v, std::vector<book::DepthLevel>& out, std::size_t& n) noexcept;
   static StreamKind classify(std::string_view stream) noexcept;
   ParseStatus parse_data(StreamKind kind, InstrumentId symbol, detail::od::value& data, std::int64_t recv_ns,
                          MarketSink& sink) noexcept;
@@ -55,6 +62,10 @@ class BinanceParser {
   simdjson::ondemand::parser parser_;
   std::vector<book::DepthLevel> bids_, asks_;
   InstrumentId recent_{};  // the last symbol resolved (see symbol_of())
+  // The fast reader's messages, reused: built field by field in place (no copy of a fresh struct read back wider
+  // than it was written), padding zero from construction.
+  BtcTick tick_{};
+  Trade trade_{};
   ParseStats stats_;
 };
 

@@ -2,6 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <cstring>
+#include <random>
+#include <string>
+#include <vector>
+
 #include "feed/capture_reader.hpp"
 #include "test_util.hpp"
 
@@ -156,6 +161,107 @@ TEST(BinanceParser, RejectsMalformedFramesWithoutEmitting) {
   EXPECT_EQ(f.parser.parse(R"({"result":null,"id":1})", 1, f.sink), ParseStatus::kIgnored);
   EXPECT_EQ(f.parser.parse(R"({"stream":"ethusdt@bookTicker","data":{}})", 1, f.sink),
             ParseStatus::kUnknownInstrument);
+}
+
+// The usual envelope is read by a flat fast path; anything else by the general reader. A leading key the general
+// reader ignores sends the same frame through it, so both must give the same status and the same messages — for
+// the real shapes, for variations of them and for random mutations.
+TEST(BinanceParser, TheFastReaderAgreesWithTheGeneralReader) {
+  InstrumentTable symbols(16);
+  symbols.add("BTCUSDT");
+  symbols.add("BTCUSD_PERP");
+  BinanceParser parser(symbols);
+  const auto run = [&](const std::string& frame, RecordingSink& sink) { return parser.parse(frame, 5, sink); };
+  const auto same = [](const RecordingSink& a, const RecordingSink& b) {
+    if (a.btc.size() != b.btc.size() || a.trades.size() != b.trades.size() || a.depths.size() != b.depths.size()) {
+      return false;
+    }
+    for (std::size_t i = 0; i < a.btc.size(); ++i) {
+      if (std::memcmp(&a.btc[i], &b.btc[i], sizeof(BtcTick)) != 0) return false;
+    }
+    for (std::size_t i = 0; i < a.trades.size(); ++i) {
+      if (std::memcmp(&a.trades[i], &b.trades[i], sizeof(Trade)) != 0) return false;
+    }
+    const auto levels_equal = [](const std::vector<book::DepthLevel>& x, const std::vector<book::DepthLevel>& y) {
+      if (x.size() != y.size()) return false;
+      for (std::size_t i = 0; i < x.size(); ++i) {
+        if (x[i].price != y[i].price || x[i].qty != y[i].qty) return false;
+      }
+      return true;
+    };
+    for (std::size_t i = 0; i < a.depths.size(); ++i) {
+      const auto& x = a.depths[i];
+      const auto& y = b.depths[i];
+      if (x.symbol != y.symbol || x.diff.first_id != y.diff.first_id || x.diff.last_id != y.diff.last_id ||
+          x.diff.prev_id != y.diff.prev_id || x.diff.ts_exch_ns != y.diff.ts_exch_ns ||
+          x.diff.ts_recv_ns != y.diff.ts_recv_ns || !levels_equal(x.bids, y.bids) || !levels_equal(x.asks, y.asks)) {
+        return false;
+      }
+    }
+    return true;
+  };
+  std::vector<std::string> bases = {
+      R"({"stream":"btcusdt@bookTicker","data":{"u":50093239212,"s":"BTCUSDT","b":"61837.63000000","B":"3.78826000","a":"61837.64000000","A":"1.54698000"}})",
+      R"({"stream":"btcusd_perp@bookTicker","data":{"e":"bookTicker","u":1,"s":"BTCUSD_PERP","ps":"BTCUSD","b":"61668.6","B":"1380","a":"61668.7","A":"871","T":1723161255342,"E":1723161255343}})",
+      R"({"stream":"btcusdt@trade","data":{"e":"trade","E":1723161255343,"s":"BTCUSDT","t":3735683259,"p":"61837.63000000","q":"0.02000000","T":1723161255342,"m":true,"M":true}})",
+      R"({"stream":"btcusdt@aggTrade","data":{"e":"aggTrade","E":1672515782136,"s":"BTCUSDT","a":12345,"p":"0.001","q":"100","f":100,"l":105,"T":1672515782136,"m":false,"M":true}})",
+      R"({"stream":"btcusdt@depth@100ms","data":{"e":"depthUpdate","E":1723161255308,"s":"BTCUSDT","U":50093239203,"u":50093239207,"b":[["55653.87000000","0.00000000"]],"a":[["61838.04000000","0.32332000"],["61844.30000000","0.40163000"]]}})",
+      R"({"stream":"btcusd_perp@depth@100ms","data":{"e":"depthUpdate","E":1,"T":2,"s":"BTCUSD_PERP","ps":"BTCUSD","U":10,"u":12,"pu":9,"b":[["61668.6","1380"]],"a":[]}})",
+  };
+  std::vector<std::string> frames = bases;
+  for (const char* extra : {
+           R"({"stream":"btcusdt@bookTicker","data":{"u":"7","b":61837.63,"B":"3","a":"6\u0031","A":"1","E":-5}})",
+           R"({"stream":"btcusdt@bookTicker","data":{"u":1,"b":"1","B":"1","a":"2","A":"1","b":"3","x":{"y":[1]}}})",
+           R"({"stream":"btcusdt@bookTicker","data":{"u":1,"b":"1","B":"1","a":"2"}})",
+           R"({"stream":"btcusdt@bookTicker","data":{"u":1,"b":"1.000000001","B":"1","a":"2","A":"1"}})",
+           R"({"stream":"btcusdt@bookTicker","data":{"u":-1,"b":"1","B":"1","a":"2","A":"1"}})",
+           R"({"stream":"ethusdt@bookTicker","data":{"u":1,"b":"1","B":"1","a":"2","A":"1"}})",
+           R"({"stream":"btcusdt@bookTicker","data":{"u":1,"b":"1","B":"1","a":"2","A":"1"},"extra":1})",
+           R"({"data":{"u":1,"b":"1","B":"1","a":"2","A":"1"},"stream":"btcusdt@bookTicker"})",
+           R"({"stream":"btc\u0075sdt@bookTicker","data":{"u":1,"b":"1","B":"1","a":"2","A":"1"}})",
+           R"({"stream":"btcusdt@trade","data":{"t":1,"p":"1","q":"1","T":1,"m":"true"}})",
+           R"({"stream":"btcusdt@trade","data":{"t":1,"a":2,"p":"1","q":"1","T":-1,"m":false,"m":true}})",
+           R"({"stream":"btcusdt@aggTrade","data":{"t":1,"a":2,"p":"1","q":"1","T":1,"m":false}})",
+           R"({"stream":"btcusdt@aggTrade","data":{"t":1,"p":"1","q":"1","T":1,"m":false}})",
+           R"({"stream":"btcusdt@depth","data":{"U":1,"u":2,"b":[["1.0","1","x"]],"a":[["2","0"]],"pu":"0"}})",
+           R"({"stream":"btcusdt@depth","data":{"U":1,"u":2,"b":[["1.0"]],"a":[]}})",
+           R"({"stream":"btcusdt@depth","data":{"U":1,"u":2,"b":[],"a":[],"b":[["3","4"]]}})",
+           R"({"stream":"btcusdt@depth","data":{"U":1,"u":2,"b":{},"a":[]}})",
+           R"({"stream":"btcusdt@depth","data":{"U":1,"u":2,"b":[[1.5,2]],"a":[["1e3","1"]]}})",
+           R"({"stream":"btcusdt@depth5","data":{"lastUpdateId":1,"bids":[["1","1"]],"asks":[]}})",
+           R"({"stream":"btcusdt@kline_1m","data":{"E":1,"k":{"t":1,"T":2,"o":"1","h":"1","l":"1","c":"1","v":"1","n":1,"x":true}}})",
+       }) {
+    frames.emplace_back(extra);
+  }
+  std::mt19937_64 rng(7);
+  const std::string noise = "{}[]\",:0123456789.-\\ eabuUBAT";
+  for (const std::string& base : bases) {
+    for (int i = 0; i < 1500; ++i) {
+      std::string m = base;
+      const int edits = 1 + static_cast<int>(rng() % 3);
+      for (int k = 0; k < edits; ++k) {
+        const std::size_t at = rng() % m.size();
+        switch (rng() % 3) {
+          case 0: m.erase(at, 1); break;
+          case 1: m.insert(at, 1, noise[rng() % noise.size()]); break;
+          default: m[at] = noise[rng() % noise.size()]; break;
+        }
+      }
+      frames.push_back(m);
+    }
+  }
+  std::size_t ok = 0;
+  for (const std::string& frame : frames) {
+    // Not an object, or an empty one (the leading key would turn "{}..." into a different document).
+    if (frame.size() < 2 || frame[0] != '{' || frame[1] == '}') continue;
+    RecordingSink fast, general;
+    const ParseStatus a = run(frame, fast);
+    const ParseStatus b = run(R"({"zz":0,)" + frame.substr(1), general);
+    ASSERT_EQ(a, b) << frame;
+    ASSERT_TRUE(same(fast, general)) << frame;
+    ok += a == ParseStatus::kOk;
+  }
+  EXPECT_GT(ok, bases.size() + 5);  // the mutations also produce valid frames, not only rejects
 }
 
 }  // namespace
