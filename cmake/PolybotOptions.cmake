@@ -41,8 +41,9 @@ if(CMAKE_SYSTEM_PROCESSOR MATCHES "x86_64|AMD64")
     check_cxx_source_runs([=[
       int main() {
         __builtin_cpu_init();
+        // (clang 14 has no "movbe" feature string; every AVX2 + BMI2 CPU has MOVBE.)
         return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("bmi2") && __builtin_cpu_supports("pclmul") &&
-                       __builtin_cpu_supports("fma") && __builtin_cpu_supports("movbe") ? 0 : 1;
+                       __builtin_cpu_supports("fma") ? 0 : 1;
       }]=] POLYBOT_HOST_RUNS_X86_64_V3)
     unset(CMAKE_REQUIRED_FLAGS)
     unset(CMAKE_REQUIRED_QUIET)
@@ -70,10 +71,14 @@ if(CMAKE_SYSTEM_PROCESSOR MATCHES "x86_64|AMD64")
   # size on cores without the erratum.
   option(POLYBOT_JCC_ALIGN "Keep branches off 32-byte boundaries (JCC erratum, Skylake-family cores)" ON)
   if(POLYBOT_JCC_ALIGN)
+    # GCC hands it to GNU as; clang's integrated assembler takes it as a driver flag.
     include(CheckCXXCompilerFlag)
-    check_cxx_compiler_flag("-Wa,-mbranches-within-32B-boundaries" POLYBOT_HAS_JCC_ALIGN)
-    if(POLYBOT_HAS_JCC_ALIGN)
+    check_cxx_compiler_flag("-Wa,-mbranches-within-32B-boundaries" POLYBOT_HAS_JCC_ALIGN_AS)
+    check_cxx_compiler_flag("-mbranches-within-32B-boundaries" POLYBOT_HAS_JCC_ALIGN_DRIVER)
+    if(POLYBOT_HAS_JCC_ALIGN_AS)
       target_compile_options(polybot_options INTERFACE "-Wa,-mbranches-within-32B-boundaries")
+    elseif(POLYBOT_HAS_JCC_ALIGN_DRIVER)
+      target_compile_options(polybot_options INTERFACE "-mbranches-within-32B-boundaries")
     endif()
   endif()
 endif()

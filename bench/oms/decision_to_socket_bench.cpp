@@ -115,6 +115,55 @@ void BM_DecisionToSocket_PreSigned(benchmark::State& state) {
 }
 BENCHMARK(BM_DecisionToSocket_PreSigned)->Arg(0)->Arg(1)->Iterations(1000)->Unit(benchmark::kMicrosecond);
 
+// A learned pre-sign target ([oms.presign_auto], on for the live oms): nothing is configured. The first order at a
+// price is a miss (signed on the helper thread) and teaches the oms its key and the keys a tick either side; every
+// later order there must be a cache hit. Timed as BM_DecisionToSocket_PreSigned: the orders after the first.
+void BM_DecisionToSocket_LearnedTarget(benchmark::State& state) {
+  FixtureOptions fo = bench_options();
+  fo.presign_auto.enabled = true;
+  fo.presign_auto.neighbour_ticks = 1;
+  VenueFixture f(fo);
+  fixture_check(f.ready(), "ready");
+  const std::int64_t price = 100'000;  // far from any match: orders rest
+  LatencyHistogram h, engine, tls_kernel;
+  std::uint64_t id = 1;
+  f.out().reports.reserve(1 << 16);
+  f.send(VenueFixture::order(id, Side::kBuy, price, 5'000'000));
+  fixture_check(f.pump_until([&] { return f.state(id) == OrderState::kSubmitted || f.state(id) == OrderState::kAccepted; },
+                             5'000),
+                "first order signed on the helper");
+  fixture_check(f.logic().counters().presign_misses == 1 && f.logic().counters().presign_learned >= 1, "key learned");
+  ++id;
+  for (auto _ : state) {
+    state.PauseTiming();
+    settle(f);
+    (void)f.pump_until([&] { return f.logic().presign().size() >= 3; }, 5'000);  // p and p +- 1 tick refilled
+    const std::uint64_t hits = f.logic().counters().presign_hits;
+    const OrderRequest req = VenueFixture::order(id, Side::kBuy, price, 5'000'000);
+    const Envelope e = Envelope::of(req);
+    state.ResumeTiming();
+    const std::int64_t t0 = monotonic_ns();
+    f.logic().on_input(e, f.clock(), f.out());
+    const std::int64_t t1 = monotonic_ns();
+    state.PauseTiming();
+    if (f.state(id) != OrderState::kSubmitted || f.logic().counters().presign_hits != hits + 1) {
+      state.SkipWithError("not submitted from a learned target");
+      break;
+    }
+    if (!split(t0, t1, engine, tls_kernel)) {
+      state.SkipWithError("the request was not written during the call");
+      break;
+    }
+    h.record(t1 - t0);
+    ++id;
+    state.ResumeTiming();
+  }
+  publish(state, "BM_DecisionToSocket_LearnedTarget", h);
+  publish(state, "BM_DecisionToSocket_LearnedTarget", engine, "engine_");
+  publish(state, "BM_DecisionToSocket_LearnedTarget", tls_kernel, "tls_kernel_");
+}
+BENCHMARK(BM_DecisionToSocket_LearnedTarget)->Iterations(1000)->Unit(benchmark::kMicrosecond);
+
 void BM_DecisionToSocket_SignOnHelper(benchmark::State& state) {
   VenueFixture f(bench_options());
   fixture_check(f.ready(), "ready");
