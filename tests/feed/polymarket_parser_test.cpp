@@ -408,6 +408,8 @@ TEST(PolymarketParser, TheFastPriceChangeReaderAgreesWithTheGeneralReader) {
       R"({"event_type":"price_change","timestamp":"1","price_changes":[{"asset_id":"77","price":"-0.6","size":"1","side":"BUY"}]})",
       R"({"event_type":"price_change","timestamp":"1","price_changes":{"asset_id":"77"}})",
       R"({"event_type":"price_change","timestamp":"1","price_changes":[1,2]})",
+      // Found by the differential fuzzer: a value that is not JSON (d0) in a field the fast reader skips.
+      R"({"event_type":"price_change","market":d0"dx22","price_changes":[)" + entry1 + R"(],"timestamp":"1"})",
   };
   std::mt19937_64 rng(99);
   const std::string base = frames[0];
