@@ -28,7 +28,8 @@ std::int64_t realtime_ns() noexcept {
 bool tsc_is_invariant() noexcept {
 #if defined(__x86_64__)
   unsigned a = 0, b = 0, c = 0, d = 0;
-  if (__get_cpuid_max(0x80000000, nullptr) < 0x80000007) return false;
+  // gcc's cpuid.h returns unsigned, clang's int: compare as unsigned on both.
+  if (static_cast<unsigned>(__get_cpuid_max(0x80000000u, nullptr)) < 0x80000007u) return false;
   __get_cpuid(0x80000007, &a, &b, &c, &d);
   return (d & (1u << 8)) != 0;  // CPUID.80000007H:EDX[8] = invariant TSC
 #else
