@@ -85,12 +85,19 @@ std::int64_t fixed(const std::string& s, int decimals) {
 
 // ---- Polymarket price_change -------------------------------------------------------------------------------
 
+// Rows registered with ->Apply(both_stage1s) run twice: library_stage1:0 with polybot's stage 1 (what the
+// engine uses), library_stage1:1 with simdjson's own, for an A/B in one process.
+json::Stage1 stage1_of(const benchmark::State& state) {
+  return state.range(0) != 0 ? json::Stage1::kLibrary : json::Stage1::kPolybot;
+}
+void both_stage1s(benchmark::internal::Benchmark* b) { b->ArgName("library_stage1")->Arg(0)->Arg(1); }
+
 struct PmWorld {
   InstrumentTable tokens{16};
   InstrumentId id = tokens.add(kAsset);
-  PolymarketParser parser{tokens};
+  PolymarketParser parser;
   BookSet books;
-  PmWorld() {
+  explicit PmWorld(json::Stage1 stage1 = json::Stage1::kPolybot) : parser(tokens, 1u << 20, stage1) {
     book::Book& b = books.prepare_book(id);
     b.begin_snapshot(1729084877000, 0);
     b.snapshot_level(BookSide::kBid, *Price::parse("0.6"), *Qty::parse("10"));
@@ -205,11 +212,11 @@ void BM_ClockOverhead(benchmark::State& state) {
 BENCHMARK(BM_ClockOverhead);
 
 void BM_PriceChange_ParseLatency_Polybot(benchmark::State& state) {
-  PmWorld w;
+  PmWorld w(stage1_of(state));
   NullSink sink;
   latency(state, [&] { benchmark::DoNotOptimize(parse_in_place(w.parser, kPriceChangeIn, sink)); });
 }
-BENCHMARK(BM_PriceChange_ParseLatency_Polybot);
+BENCHMARK(BM_PriceChange_ParseLatency_Polybot)->Apply(both_stage1s);
 
 void BM_PriceChange_ParseLatency_Nlohmann(benchmark::State& state) {
   latency(state, [&] { benchmark::DoNotOptimize(nlohmann_price_change(kPriceChange)); });
@@ -227,8 +234,8 @@ namespace od = simdjson::ondemand;
 
 struct FloorParser {
   od::parser parser;
-  FloorParser() {
-    if (parser.allocate(1u << 16)) std::abort();
+  explicit FloorParser(json::Stage1 stage1) {
+    if (json::allocate_parser(parser, 1u << 16, stage1)) std::abort();
   }
   bool stage1(const PaddedFrame& f, od::document& doc) {
     return !parser.iterate(f.frame.data(), f.frame.size(), f.frame.size() + net::kFramePadding).get(doc);
@@ -312,7 +319,7 @@ bool lean_price_change(od::document& doc, LeanChange& o) {
 }
 
 void BM_PriceChange_FloorStage1Latency(benchmark::State& state) {
-  FloorParser fp;
+  FloorParser fp(stage1_of(state));
   od::document doc;
   if (!fp.stage1(kPriceChangeIn, doc)) {
     state.SkipWithError("stage 1 failed");
@@ -323,10 +330,10 @@ void BM_PriceChange_FloorStage1Latency(benchmark::State& state) {
     benchmark::DoNotOptimize(fp.stage1(kPriceChangeIn, d));
   });
 }
-BENCHMARK(BM_PriceChange_FloorStage1Latency);
+BENCHMARK(BM_PriceChange_FloorStage1Latency)->Apply(both_stage1s);
 
 void BM_PriceChange_FloorWalkLatency(benchmark::State& state) {
-  FloorParser fp;
+  FloorParser fp(stage1_of(state));
   od::document doc;
   if (!fp.stage1(kPriceChangeIn, doc) || walk_tokens(doc) == 0) {
     state.SkipWithError("walk failed");
@@ -337,10 +344,10 @@ void BM_PriceChange_FloorWalkLatency(benchmark::State& state) {
     benchmark::DoNotOptimize(fp.stage1(kPriceChangeIn, d) ? walk_tokens(d) : 0);
   });
 }
-BENCHMARK(BM_PriceChange_FloorWalkLatency);
+BENCHMARK(BM_PriceChange_FloorWalkLatency)->Apply(both_stage1s);
 
 void BM_PriceChange_FloorLeanReaderLatency(benchmark::State& state) {
-  FloorParser fp;
+  FloorParser fp(stage1_of(state));
   od::document doc;
   LeanChange c;
   if (!fp.stage1(kPriceChangeIn, doc) || !lean_price_change(doc, c) || !c.is_price_change || !c.buy ||
@@ -356,7 +363,7 @@ void BM_PriceChange_FloorLeanReaderLatency(benchmark::State& state) {
     benchmark::DoNotOptimize(out);
   });
 }
-BENCHMARK(BM_PriceChange_FloorLeanReaderLatency);
+BENCHMARK(BM_PriceChange_FloorLeanReaderLatency)->Apply(both_stage1s);
 
 // ---- Polymarket book 20x20 ---------------------------------------------------------------------------------
 
@@ -375,10 +382,10 @@ void BM_Book20_ParseApply_Polybot(benchmark::State& state) {
 BENCHMARK(BM_Book20_ParseApply_Polybot);
 
 void BM_Book20_ParseApplyLatency_Polybot(benchmark::State& state) {
-  PmWorld w;
+  PmWorld w(stage1_of(state));
   latency(state, [&] { benchmark::DoNotOptimize(parse_in_place(w.parser, kBook20In, w.books)); });
 }
-BENCHMARK(BM_Book20_ParseApplyLatency_Polybot);
+BENCHMARK(BM_Book20_ParseApplyLatency_Polybot)->Apply(both_stage1s);
 
 std::int64_t nlohmann_book(const std::string& frame, book::Book& b) {
   const auto j = nlohmann::json::parse(frame);
@@ -412,7 +419,7 @@ BENCHMARK(BM_Book20_ParseApply_Nlohmann);
 void BM_BookTicker_Parse_Polybot(benchmark::State& state) {
   InstrumentTable symbols(8);
   symbols.add("BTCUSDT");
-  BinanceParser parser(symbols);
+  BinanceParser parser(symbols, 1u << 20, stage1_of(state));
   NullSink sink;
   if (parser.parse(kBookTicker, 1, sink) != ParseStatus::kOk || sink.acc != 6183763000000 + 6183764000000) {
     state.SkipWithError("bookTicker check failed");
@@ -422,7 +429,7 @@ void BM_BookTicker_Parse_Polybot(benchmark::State& state) {
   state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * kBookTicker.size()));
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
 }
-BENCHMARK(BM_BookTicker_Parse_Polybot);
+BENCHMARK(BM_BookTicker_Parse_Polybot)->Apply(both_stage1s);
 
 std::int64_t nlohmann_ticker(const std::string& frame) {
   const auto j = nlohmann::json::parse(frame);
@@ -479,7 +486,7 @@ void BM_Depth_ParseApply_Polybot(benchmark::State& state) {
   }
   InstrumentTable symbols(8);
   const InstrumentId id = symbols.add("BTCUSDT");
-  BinanceParser parser(symbols);
+  BinanceParser parser(symbols, 1u << 20, stage1_of(state));
   BookSet books;
   books.prepare_depth(id);
   // Resync exactly as the capture did: diffs buffered, then the REST snapshot.
@@ -508,7 +515,7 @@ void BM_Depth_ParseApply_Polybot(benchmark::State& state) {
   state.SetBytesProcessed(static_cast<std::int64_t>(bytes));
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
 }
-BENCHMARK(BM_Depth_ParseApply_Polybot);
+BENCHMARK(BM_Depth_ParseApply_Polybot)->Apply(both_stage1s);
 
 std::int64_t nlohmann_depth(std::string_view frame) {
   const auto j = nlohmann::json::parse(frame);

@@ -31,9 +31,10 @@ FrameKind frame_kind_of(int k) noexcept {
 
 }  // namespace
 
-BinanceParser::BinanceParser(InstrumentTable& symbols, std::size_t max_frame)
+BinanceParser::BinanceParser(InstrumentTable& symbols, std::size_t max_frame, json::Stage1 stage1)
     : symbols_(symbols), input_(max_frame), bids_(kMaxLevels), asks_(kMaxLevels) {
-  [[maybe_unused]] const auto reserved = parser_.allocate(max_frame);  // grows later if a frame needs it
+  // Grows later if a frame needs it (keeping the stage 1 chosen here).
+  [[maybe_unused]] const auto reserved = json::allocate_parser(parser_, max_frame, stage1);
 }
 
 BinanceParser::StreamKind BinanceParser::classify(std::string_view stream) noexcept {

@@ -16,6 +16,7 @@
 #include "feed/parse/json_support.hpp"
 #include "feed/parse/market_sink.hpp"
 #include "feed/parse/parse_status.hpp"
+#include "feed/parse/structural_indexer.hpp"
 
 namespace polybot::feed {
 
@@ -23,7 +24,8 @@ class BinanceParser {
  public:
   static constexpr std::size_t kMaxLevels = 10000;  // per side; REST depth answers at most 5000
 
-  explicit BinanceParser(InstrumentTable& symbols, std::size_t max_frame = 1u << 20);
+  explicit BinanceParser(InstrumentTable& symbols, std::size_t max_frame = 1u << 20,
+                         json::Stage1 stage1 = json::Stage1::kPolybot);
 
   // One WebSocket text frame (a combined-stream envelope).
   ParseStatus parse(std::string_view frame, std::int64_t recv_ns, MarketSink& sink) noexcept;

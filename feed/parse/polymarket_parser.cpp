@@ -133,7 +133,7 @@ void PolymarketParser::begin_frame(std::size_t size) {
   if (unescaped_.size() < size + simdjson::SIMDJSON_PADDING) unescaped_.resize(size + simdjson::SIMDJSON_PADDING);
 }
 
-PolymarketParser::PolymarketParser(InstrumentTable& tokens, std::size_t max_frame)
+PolymarketParser::PolymarketParser(InstrumentTable& tokens, std::size_t max_frame, json::Stage1 stage1)
     : tokens_(tokens),
       input_(max_frame),
       bids_(kMaxLevels),
@@ -142,7 +142,8 @@ PolymarketParser::PolymarketParser(InstrumentTable& tokens, std::size_t max_fram
       ask_text_(kMaxLevels),
       changes_(kMaxChanges),
       unescaped_(max_frame + simdjson::SIMDJSON_PADDING) {
-  [[maybe_unused]] const auto reserved = parser_.allocate(max_frame);  // grows later if a frame needs it
+  // Grows later if a frame needs it (keeping the stage 1 chosen here).
+  [[maybe_unused]] const auto reserved = json::allocate_parser(parser_, max_frame, stage1);
 }
 
 ParseStatus PolymarketParser::read_levels(od::value& v, std::vector<SnapshotLevel>& out,

@@ -18,6 +18,7 @@
 #include "feed/parse/json_support.hpp"
 #include "feed/parse/market_sink.hpp"
 #include "feed/parse/parse_status.hpp"
+#include "feed/parse/structural_indexer.hpp"
 
 namespace polybot::feed {
 
@@ -30,7 +31,8 @@ class PolymarketParser {
   static constexpr std::size_t kMaxLevels = 10001;   // one per 0.0001 tick per side
   static constexpr std::size_t kMaxChanges = 8192;   // entries of one price_change batch
 
-  explicit PolymarketParser(InstrumentTable& tokens, std::size_t max_frame = 1u << 20);
+  explicit PolymarketParser(InstrumentTable& tokens, std::size_t max_frame = 1u << 20,
+                            json::Stage1 stage1 = json::Stage1::kPolybot);
 
   // One WebSocket text frame. recv_ns: when its bytes arrived (our clock).
   ParseStatus parse(std::string_view frame, std::int64_t recv_ns, MarketSink& sink) noexcept;

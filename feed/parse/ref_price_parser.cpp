@@ -44,9 +44,10 @@ bool parse_e18(std::string_view s, u128& out) noexcept {
   return true;
 }
 
-RefPriceParser::RefPriceParser(InstrumentTable& symbols, std::size_t max_frame)
+RefPriceParser::RefPriceParser(InstrumentTable& symbols, std::size_t max_frame, json::Stage1 stage1)
     : symbols_(symbols), input_(max_frame), points_(kMaxPoints) {
-  [[maybe_unused]] const auto reserved = parser_.allocate(max_frame);  // grows later if a frame needs it
+  // Grows later if a frame needs it (keeping the stage 1 chosen here).
+  [[maybe_unused]] const auto reserved = json::allocate_parser(parser_, max_frame, stage1);
 }
 
 bool RefPriceParser::read_point(od::object& obj, Point& p, bool& has_value) noexcept {

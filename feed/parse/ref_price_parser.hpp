@@ -17,6 +17,7 @@
 #include "feed/parse/json_support.hpp"
 #include "feed/parse/market_sink.hpp"
 #include "feed/parse/parse_status.hpp"
+#include "feed/parse/structural_indexer.hpp"
 
 namespace polybot::feed {
 
@@ -28,7 +29,8 @@ class RefPriceParser {
  public:
   static constexpr std::size_t kMaxPoints = 4096;
 
-  explicit RefPriceParser(InstrumentTable& symbols, std::size_t max_frame = 1u << 18);
+  explicit RefPriceParser(InstrumentTable& symbols, std::size_t max_frame = 1u << 18,
+                          json::Stage1 stage1 = json::Stage1::kPolybot);
 
   ParseStatus parse(std::string_view frame, std::int64_t recv_ns, MarketSink& sink) noexcept;
   // The same, without copying the frame when `readable_after` >= SIMDJSON_PADDING (64) readable bytes follow it
