@@ -170,7 +170,7 @@ inline bool unescape_raw(const od::parser& parser, std::string_view raw, std::ui
 // Whether the raw key at k (fld.key().raw(): the byte after the opening quote) is exactly lit: its bytes and then
 // the closing quote, one fixed-size compare, no length needed. A quote right after the letters is the closing one
 // (an escaped quote would have a backslash before it, never a letter). k lies in a padded frame, so reading
-// sizeof(lit) bytes is safe even for a shorter key.
+// max(8, sizeof(lit)) bytes is safe even for a shorter key.
 // The M bytes at p equal the M bytes at lit, as a few word compares with constant offsets (overlapping words for
 // the tail): GCC turns a 9-16 byte memcmp into a libc call, which costs more than the compare.
 template <std::size_t M>
@@ -191,9 +191,33 @@ template <std::size_t M>
   }
 }
 
+// The letters and the closing quote are compared as whole words: up to 8 bytes, one masked 8-byte load (the bytes
+// after a short key are padding or later JSON, masked off); 9-16 bytes, two overlapping loads. The literal's words
+// fold to constants.
 template <std::size_t N>
 [[gnu::always_inline]] inline bool raw_key_is(const char* k, const char (&lit)[N]) noexcept {
-  return same_bytes<N - 1>(k, lit) && k[N - 1] == '"';
+  constexpr std::size_t M = N;  // the N - 1 letters and the quote
+  const auto literal_word = [&](std::size_t at) noexcept {
+    std::uint64_t w = 0;
+    for (std::size_t i = 0; i < 8 && at + i < M; ++i) {
+      const char c = at + i == N - 1 ? '"' : lit[at + i];
+      w |= static_cast<std::uint64_t>(static_cast<unsigned char>(c)) << (8 * i);
+    }
+    return w;
+  };
+  const auto load = [&](std::size_t at) noexcept {
+    std::uint64_t w;
+    std::memcpy(&w, k + at, 8);
+    return w;
+  };
+  if constexpr (std::endian::native == std::endian::little && M <= 8) {
+    constexpr std::uint64_t mask = M == 8 ? ~std::uint64_t{0} : (std::uint64_t{1} << (8 * M)) - 1;
+    return (load(0) & mask) == literal_word(0);
+  } else if constexpr (std::endian::native == std::endian::little && M <= 16) {
+    return load(0) == literal_word(0) && load(M - 8) == literal_word(M - 8);
+  } else {
+    return same_bytes<N - 1>(k, lit) && k[N - 1] == '"';
+  }
 }
 
 // Key equality against a literal, as fixed-size compares the compiler inlines (no strlen, no memcmp call).

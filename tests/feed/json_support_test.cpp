@@ -195,5 +195,37 @@ TEST(JsonSupport, RawKeyMatchesTheWholeKeyOnly) {
   EXPECT_TRUE(detail::raw_key_is(frame.data() + 32, "size"));
 }
 
+// Every key length the compare handles differently (one masked word, two overlapping words, the general loop):
+// the exact key matches; a key with any byte changed, one letter longer or one shorter does not.
+template <std::size_t N>
+void check_raw_key(const char (&lit)[N]) {
+  const std::string key(lit, N - 1);
+  const auto at = [](const std::string& k) { return "{\"" + k + "\":1}" + std::string(64, ' '); };
+  const std::string exact = at(key);
+  EXPECT_TRUE(detail::raw_key_is(exact.data() + 2, lit)) << key;
+  for (std::size_t i = 0; i < key.size(); ++i) {
+    std::string k = key;
+    k[i] ^= 0x20;
+    const std::string f = at(k);
+    EXPECT_FALSE(detail::raw_key_is(f.data() + 2, lit)) << k;
+  }
+  const std::string longer = at(key + "s"), shorter = at(key.substr(0, key.size() - 1));
+  EXPECT_FALSE(detail::raw_key_is(longer.data() + 2, lit)) << key;
+  EXPECT_FALSE(detail::raw_key_is(shorter.data() + 2, lit)) << key;
+}
+
+TEST(JsonSupport, RawKeyCompareAtEveryLength) {
+  check_raw_key("a");
+  check_raw_key("side");
+  check_raw_key("market");
+  check_raw_key("abcdefg");
+  check_raw_key("asset_id");
+  check_raw_key("timestamp");
+  check_raw_key("price_changes");
+  check_raw_key("abcdefghijklmno");
+  check_raw_key("winning_asset_id");
+  check_raw_key("custom_feature_enabled");
+}
+
 }  // namespace
 }  // namespace polybot::feed
