@@ -529,19 +529,14 @@ ParseStatus BinanceParser::parse_in_place(std::string_view frame, std::size_t re
   {
     ParseStatus fast_st = ParseStatus::kOk;
     FrameKind fast_fk = FrameKind::kUnknown;
-    switch (fast_frame(doc, recv_ns, sink, fast_st, fast_fk)) {
-      case Fast::kDone:
-        stats_.count(fast_fk, fast_st);
-        return fast_st;
-      case Fast::kOtherShape:
-        doc.rewind();  // the iterator is healthy: back to the root, stage 1 is kept
-        break;
-      case Fast::kJsonError:  // simdjson gave up on the document: index it again for the general reader
-        if (!detail::start_document(parser_, input_, frame, readable_after, doc, data)) {
-          stats_.count(FrameKind::kUnknown, ParseStatus::kMalformed);
-          return ParseStatus::kMalformed;
-        }
-        break;
+    const Fast fast = fast_frame(doc, recv_ns, sink, fast_st, fast_fk);
+    if (fast == Fast::kDone) {
+      stats_.count(fast_fk, fast_st);
+      return fast_st;
+    }
+    if (!detail::resume_after_fast_path(fast, parser_, input_, frame, readable_after, doc, data)) {
+      stats_.count(FrameKind::kUnknown, ParseStatus::kMalformed);
+      return ParseStatus::kMalformed;
     }
   }
   if (doc.get_object().get(obj)) {

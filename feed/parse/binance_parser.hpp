@@ -47,7 +47,7 @@ class BinanceParser {
   // The flat reader for the usual envelope {"stream":"<s>@bookTicker|trade|aggTrade|depth..","data":{...}}:
   // kDone (st says how it went), or the frame is handed to the general reader (kOtherShape: rewind, stage 1 kept;
   // kJsonError: simdjson gave up, index again).
-  enum class Fast : std::uint8_t { kDone, kOtherShape, kJsonError };
+  using Fast = detail::FastPath;
   Fast fast_frame(detail::od::document& doc, std::int64_t recv_ns, MarketSink& sink, ParseStatus& st,
                   FrameKind& fk) noexcept;
   Fast fast_levels(detail::od::value& v, std::vector<book::DepthLevel>& out, std::size_t& n) noexcept;

@@ -58,6 +58,24 @@ inline bool start_document(od::parser& parser, PaddedBuffer& input, std::string_
   return !parser.iterate(data, frame.size(), input.capacity()).get(doc);
 }
 
+// What a fast path (a flat reader for one frame shape) made of a document.
+enum class FastPath : std::uint8_t {
+  kDone,        // read and emitted
+  kOtherShape,  // not its shape; the iterator is healthy
+  kJsonError,   // simdjson gave up on the document (the iterator is abandoned and cannot be rewound)
+};
+
+// Readies doc for the general reader after a fast path that did not finish: back to the root with stage 1 kept,
+// or, after a JSON error, indexed again. False when the document cannot be indexed (malformed).
+inline bool resume_after_fast_path(FastPath outcome, od::parser& parser, PaddedBuffer& input, std::string_view frame,
+                                   std::size_t readable_after, od::document& doc, const char*& data) noexcept {
+  if (outcome == FastPath::kOtherShape) {
+    doc.rewind();
+    return true;
+  }
+  return start_document(parser, input, frame, readable_after, doc, data);
+}
+
 // First non-space byte, or 0.
 inline char first_byte(std::string_view s) noexcept {
   for (char c : s) {

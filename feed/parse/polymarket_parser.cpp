@@ -687,19 +687,14 @@ ParseStatus PolymarketParser::parse_in_place(std::string_view frame, std::size_t
   FrameKind kind = FrameKind::kUnknown;
   if (c == '{') {
     ParseStatus fast_st = ParseStatus::kOk;
-    switch (fast_price_change(doc, recv_ns, sink, fast_st)) {
-      case Fast::kDone:
-        stats_.count(FrameKind::kPriceChange, fast_st);
-        return fast_st;
-      case Fast::kOtherShape:
-        doc.rewind();  // the iterator is healthy: back to the root, stage 1 is kept
-        break;
-      case Fast::kJsonError:  // simdjson gave up on the document: index it again for the general reader
-        if (!detail::start_document(parser_, input_, frame, readable_after, doc, data)) {
-          stats_.count(FrameKind::kUnknown, ParseStatus::kMalformed);
-          return ParseStatus::kMalformed;
-        }
-        break;
+    const Fast fast = fast_price_change(doc, recv_ns, sink, fast_st);
+    if (fast == Fast::kDone) {
+      stats_.count(FrameKind::kPriceChange, fast_st);
+      return fast_st;
+    }
+    if (!detail::resume_after_fast_path(fast, parser_, input_, frame, readable_after, doc, data)) {
+      stats_.count(FrameKind::kUnknown, ParseStatus::kMalformed);
+      return ParseStatus::kMalformed;
     }
     od::object obj;
     if (doc.get_object().get(obj)) {

@@ -87,7 +87,7 @@ class PolymarketParser {
   // timestamp and price_changes, entries with plain (unescaped) decimals, side and token id. Emits and returns
   // kDone (status in st) for it; anything else returns without emitting or counting: kOtherShape leaves the
   // document usable after a rewind, kJsonError means simdjson reported an error (the caller starts over).
-  enum class Fast : std::uint8_t { kDone, kOtherShape, kJsonError };
+  using Fast = detail::FastPath;
   Fast fast_price_change(detail::od::document& doc, std::int64_t recv_ns, MarketSink& sink, ParseStatus& st) noexcept;
   ParseStatus parse_event(detail::od::object& obj, std::int64_t recv_ns, MarketSink& sink, bool rest,
                           HashCheckMode hash, FrameKind& kind) noexcept;

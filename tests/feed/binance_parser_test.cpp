@@ -235,21 +235,7 @@ TEST(BinanceParser, TheFastReaderAgreesWithTheGeneralReader) {
   }
   std::mt19937_64 rng(7);
   const std::string noise = "{}[]\",:0123456789.-\\ eabuUBAT";
-  for (const std::string& base : bases) {
-    for (int i = 0; i < 1500; ++i) {
-      std::string m = base;
-      const int edits = 1 + static_cast<int>(rng() % 3);
-      for (int k = 0; k < edits; ++k) {
-        const std::size_t at = rng() % m.size();
-        switch (rng() % 3) {
-          case 0: m.erase(at, 1); break;
-          case 1: m.insert(at, 1, noise[rng() % noise.size()]); break;
-          default: m[at] = noise[rng() % noise.size()]; break;
-        }
-      }
-      frames.push_back(m);
-    }
-  }
+  for (const std::string& base : bases) test::append_mutations(frames, base, 1500, noise, rng);
   std::size_t ok = 0;
   for (const std::string& frame : frames) {
     // Not an object, or an empty one (the leading key would turn "{}..." into a different document).

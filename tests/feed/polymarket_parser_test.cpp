@@ -414,19 +414,7 @@ TEST(PolymarketParser, TheFastPriceChangeReaderAgreesWithTheGeneralReader) {
   std::mt19937_64 rng(99);
   const std::string base = frames[0];
   const std::string noise = "{}[]\",:0123456789.-\\ abu";
-  for (int i = 0; i < 3000; ++i) {
-    std::string m = base;
-    const int edits = 1 + static_cast<int>(rng() % 3);
-    for (int k = 0; k < edits; ++k) {
-      const std::size_t at = rng() % m.size();
-      switch (rng() % 3) {
-        case 0: m.erase(at, 1); break;
-        case 1: m.insert(at, 1, noise[rng() % noise.size()]); break;
-        default: m[at] = noise[rng() % noise.size()]; break;
-      }
-    }
-    frames.push_back(m);
-  }
+  test::append_mutations(frames, base, 3000, noise, rng);
   for (const std::string& frame : frames) {
     if (frame.empty() || frame[0] != '{') continue;  // not an object (ignored or malformed either way)
     std::vector<BookLevel> fast, general;

@@ -2,8 +2,11 @@
 #pragma once
 
 #include <fstream>
+#include <random>
 #include <sstream>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "feed/parse/market_sink.hpp"
@@ -17,6 +20,25 @@ inline std::string read_text(const std::string& path) {
   std::stringstream ss;
   ss << in.rdbuf();
   return ss.str();
+}
+
+// Appends `count` variants of base, each with 1-3 single-byte edits at random places: a byte erased, a byte of
+// noise inserted, or a byte replaced by one.
+inline void append_mutations(std::vector<std::string>& out, const std::string& base, int count,
+                             std::string_view noise, std::mt19937_64& rng) {
+  for (int i = 0; i < count; ++i) {
+    std::string m = base;
+    const int edits = 1 + static_cast<int>(rng() % 3);
+    for (int k = 0; k < edits && !m.empty(); ++k) {
+      const std::size_t at = rng() % m.size();
+      switch (rng() % 3) {
+        case 0: m.erase(at, 1); break;
+        case 1: m.insert(at, 1, noise[rng() % noise.size()]); break;
+        default: m[at] = noise[rng() % noise.size()]; break;
+      }
+    }
+    out.push_back(std::move(m));
+  }
 }
 
 struct RecordingSink : MarketSink {
