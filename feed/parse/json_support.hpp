@@ -190,7 +190,8 @@ inline bool unescape_raw(const od::parser& parser, std::string_view raw, std::ui
 // (an escaped quote would have a backslash before it, never a letter). k lies in a padded frame, so reading
 // max(8, sizeof(lit)) bytes is safe even for a shorter key.
 // The M bytes at p equal the M bytes at lit, as a few word compares with constant offsets (overlapping words for
-// the tail): GCC turns a 9-16 byte memcmp into a libc call, which costs more than the compare.
+// the tail): GCC turns most memcmp sizes other than 1, 2, 4 and 8 into a libc call, which costs more than the
+// compare.
 template <std::size_t M>
 [[gnu::always_inline]] inline bool same_bytes(const char* p, const char* lit) noexcept {
   if constexpr (M >= 8) {
@@ -204,8 +205,18 @@ template <std::size_t M>
       if (!word_eq(at)) return false;
     }
     return M % 8 == 0 || word_eq(M - 8);
+  } else if constexpr (M >= 4) {  // two overlapping 4-byte words (GCC calls libc for a 3, 5, 6 or 7-byte memcmp)
+    std::uint32_t a, b, c, d;
+    std::memcpy(&a, p, 4);
+    std::memcpy(&b, lit, 4);
+    std::memcpy(&c, p + M - 4, 4);
+    std::memcpy(&d, lit + M - 4, 4);
+    return a == b && c == d;
   } else {
-    return std::memcmp(p, lit, M) == 0;  // under 8 bytes GCC inlines it
+    for (std::size_t i = 0; i < M; ++i) {
+      if (p[i] != lit[i]) return false;
+    }
+    return true;
   }
 }
 

@@ -214,6 +214,35 @@ void check_raw_key(const char (&lit)[N]) {
   EXPECT_FALSE(detail::raw_key_is(shorter.data() + 2, lit)) << key;
 }
 
+// key_is (a text against a literal, fixed-size compares): every size class, each byte changed, other lengths.
+template <std::size_t N>
+void check_key_is(const char (&lit)[N]) {
+  const std::string key(lit, N - 1);
+  EXPECT_TRUE(detail::key_is(key, lit)) << key;
+  for (std::size_t i = 0; i < key.size(); ++i) {
+    std::string k = key;
+    k[i] ^= 0x01;
+    EXPECT_FALSE(detail::key_is(k, lit)) << k;
+  }
+  EXPECT_FALSE(detail::key_is(key + "x", lit)) << key;
+  if (!key.empty()) {
+    EXPECT_FALSE(detail::key_is(key.substr(1), lit)) << key;
+  }
+}
+
+TEST(JsonSupport, KeyIsAtEveryLength) {
+  check_key_is("B");
+  check_key_is("BU");
+  check_key_is("BUY");
+  check_key_is("SELL");
+  check_key_is("price");
+  check_key_is("market");
+  check_key_is("abcdefg");
+  check_key_is("asset_id");
+  check_key_is("\"price_change\"");
+  check_key_is("custom_feature_enabled");
+}
+
 TEST(JsonSupport, RawKeyCompareAtEveryLength) {
   check_raw_key("a");
   check_raw_key("side");
