@@ -144,12 +144,9 @@ template <bool kLast>
 
 #endif  // POLYBOT_FAST_STAGE1
 
-}  // namespace
-
-bool fast_stage1_available() noexcept { return POLYBOT_FAST_STAGE1 != 0; }
-
-IndexResult index_structurals(const std::uint8_t* buf, std::size_t len, std::uint32_t* out,
-                              std::uint32_t& n) noexcept {
+// Inlined into the stage-1 override (a call costs it its own prologue and spills).
+[[gnu::always_inline]] inline IndexResult index_document(const std::uint8_t* buf, std::size_t len,
+                                                         std::uint32_t* out, std::uint32_t& n) noexcept {
 #if POLYBOT_FAST_STAGE1
   if (len == 0) return IndexResult::kEmpty;
   Carry c;
@@ -179,6 +176,15 @@ IndexResult index_structurals(const std::uint8_t* buf, std::size_t len, std::uin
 #endif
 }
 
+}  // namespace
+
+bool fast_stage1_available() noexcept { return POLYBOT_FAST_STAGE1 != 0; }
+
+IndexResult index_structurals(const std::uint8_t* buf, std::size_t len, std::uint32_t* out,
+                              std::uint32_t& n) noexcept {
+  return index_document(buf, len, out, n);
+}
+
 namespace {
 
 using simdjson::error_code;
@@ -202,7 +208,7 @@ class Stage1Parser final : public dom_parser_implementation {
   error_code stage1(const std::uint8_t* buf, std::size_t len, simdjson::stage1_mode mode) noexcept override {
     if (mode == simdjson::stage1_mode::regular && len <= _capacity) {
       std::uint32_t n = 0;
-      switch (index_structurals(buf, len, structural_indexes.get(), n)) {
+      switch (index_document(buf, len, structural_indexes.get(), n)) {
         case IndexResult::kOk:
           n_structural_indexes = n;
           next_structural_index = 0;
