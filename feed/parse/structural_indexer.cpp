@@ -185,6 +185,17 @@ IndexResult index_structurals(const std::uint8_t* buf, std::size_t len, std::uin
   return index_document(buf, len, out, n);
 }
 
+simdjson::error_code as_simdjson_error(IndexResult r) noexcept {
+  switch (r) {
+    case IndexResult::kOk: return simdjson::SUCCESS;
+    case IndexResult::kEmpty: return simdjson::EMPTY;
+    case IndexResult::kUnclosedString: return simdjson::UNCLOSED_STRING;
+    case IndexResult::kUnescapedChars: return simdjson::UNESCAPED_CHARS;
+    case IndexResult::kNotAscii: break;
+  }
+  return simdjson::UNEXPECTED_ERROR;
+}
+
 namespace {
 
 using simdjson::error_code;
@@ -208,23 +219,16 @@ class Stage1Parser final : public dom_parser_implementation {
   error_code stage1(const std::uint8_t* buf, std::size_t len, simdjson::stage1_mode mode) noexcept override {
     if (mode == simdjson::stage1_mode::regular && len <= _capacity) {
       std::uint32_t n = 0;
-      switch (index_document(buf, len, structural_indexes.get(), n)) {
-        case IndexResult::kOk:
-          n_structural_indexes = n;
-          next_structural_index = 0;
-          lib_in_sync_ = false;
-          return simdjson::SUCCESS;
-        case IndexResult::kEmpty:
-          n_structural_indexes = 0;
-          return simdjson::EMPTY;
-        case IndexResult::kUnclosedString:
-          n_structural_indexes = 0;
-          return simdjson::UNCLOSED_STRING;
-        case IndexResult::kUnescapedChars:
-          n_structural_indexes = 0;
-          return simdjson::UNESCAPED_CHARS;
-        case IndexResult::kNotAscii:
-          break;
+      const IndexResult r = index_document(buf, len, structural_indexes.get(), n);
+      if (r == IndexResult::kOk) {
+        n_structural_indexes = n;
+        next_structural_index = 0;
+        lib_in_sync_ = false;
+        return simdjson::SUCCESS;
+      }
+      if (r != IndexResult::kNotAscii) {
+        n_structural_indexes = 0;
+        return as_simdjson_error(r);
       }
     }
     const error_code e = lib_->stage1(buf, len, mode);

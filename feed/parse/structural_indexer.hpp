@@ -28,6 +28,10 @@ enum class IndexResult : std::uint8_t {
   kUnescapedChars,  // a control character inside a string (simdjson::UNESCAPED_CHARS)
 };
 
+// The simdjson error code stage 1 reports for r (SUCCESS for kOk; kNotAscii, which simdjson never reports, maps to
+// UNEXPECTED_ERROR).
+[[nodiscard]] simdjson::error_code as_simdjson_error(IndexResult r) noexcept;
+
 // Indexes buf[0, len). buf must be readable to len + simdjson::SIMDJSON_PADDING (what is there is ignored).
 // out: room for len + 72 entries. On kOk, n is the token count and out[n], out[n+1] hold len and out[n+2] 0,
 // as simdjson leaves them. Without the AVX2 indexer in the build, always kNotAscii.

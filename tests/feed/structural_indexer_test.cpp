@@ -23,17 +23,6 @@ namespace {
 
 using json::IndexResult;
 
-simdjson::error_code as_error(IndexResult r) {
-  switch (r) {
-    case IndexResult::kOk: return simdjson::SUCCESS;
-    case IndexResult::kEmpty: return simdjson::EMPTY;
-    case IndexResult::kUnclosedString: return simdjson::UNCLOSED_STRING;
-    case IndexResult::kUnescapedChars: return simdjson::UNESCAPED_CHARS;
-    case IndexResult::kNotAscii: break;
-  }
-  return simdjson::UNEXPECTED_ERROR;
-}
-
 class Differential {
  public:
   explicit Differential(std::size_t capacity) : ours_(capacity + 96) {
@@ -60,8 +49,8 @@ class Differential {
     }
     EXPECT_FALSE(non_ascii) << "indexed a document with a byte >= 0x80: " << shown(text);
     const simdjson::error_code want = lib_->stage1(p, text.size(), simdjson::stage1_mode::regular);
-    if (as_error(r) != want) {
-      ADD_FAILURE() << "status " << simdjson::error_message(as_error(r)) << " vs library "
+    if (json::as_simdjson_error(r) != want) {
+      ADD_FAILURE() << "status " << simdjson::error_message(json::as_simdjson_error(r)) << " vs library "
                     << simdjson::error_message(want) << " for " << shown(text);
       return false;
     }

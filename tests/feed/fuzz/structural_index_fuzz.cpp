@@ -15,17 +15,6 @@ namespace {
 
 using polybot::feed::json::IndexResult;
 
-simdjson::error_code as_error(IndexResult r) {
-  switch (r) {
-    case IndexResult::kOk: return simdjson::SUCCESS;
-    case IndexResult::kEmpty: return simdjson::EMPTY;
-    case IndexResult::kUnclosedString: return simdjson::UNCLOSED_STRING;
-    case IndexResult::kUnescapedChars: return simdjson::UNESCAPED_CHARS;
-    case IndexResult::kNotAscii: break;
-  }
-  return simdjson::UNEXPECTED_ERROR;
-}
-
 constexpr std::size_t kCapacity = 1 << 17;
 
 }  // namespace
@@ -61,7 +50,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
   if (non_ascii) __builtin_trap();
   const simdjson::error_code want = lib->stage1(buf.data(), len, simdjson::stage1_mode::regular);
-  if (as_error(r) != want) __builtin_trap();
+  if (polybot::feed::json::as_simdjson_error(r) != want) __builtin_trap();
   if (want != simdjson::SUCCESS) return 0;
   if (n != lib->n_structural_indexes) __builtin_trap();
   for (std::uint32_t i = 0; i < n + 3; ++i) {
